@@ -1,0 +1,35 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up first.
+SHELL := /bin/bash
+export DJANGO_ENV ?= dev
+export DATABASE_URL ?= postgis:///chaleur_urbaine
+PORT ?= 8000
+VENV := .venv/bin
+
+.PHONY: run test setup setup-browser demo-data lint format serve
+
+run: setup demo-data
+	@echo ""
+	@echo "France Chaleur Urbaine est servi sur http://localhost:$(PORT) (Ctrl+C pour arrêter)"
+	@echo ""
+	$(VENV)/gunicorn -c gunicorn.conf.py --bind 0.0.0.0:$(PORT) chauffage.wsgi
+
+test: setup-browser
+	$(VENV)/ruff check .
+	$(VENV)/pytest
+
+setup:
+	@scripts/setup.sh
+
+setup-browser:
+	@scripts/setup.sh --browser
+
+demo-data:
+	$(VENV)/python manage.py load_demo_data --if-empty
+
+lint:
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+
+format:
+	$(VENV)/ruff check --fix .
+	$(VENV)/ruff format .

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChauffageConfig(AppConfig):
+    name = "chauffage"
+    verbose_name = "France Chaleur Urbaine"

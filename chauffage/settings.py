@@ -1,0 +1,222 @@
+"""Settings of France Chaleur Urbaine, read from environment variables.
+
+Every variable is listed with a comment in `.env.example`. Defaults are safe for production:
+DEBUG is off, SECRET_KEY is required, cookies are secure and HSTS is on, unless DJANGO_ENV says
+the process runs on a developer's machine (`dev`) or under the test suite (`test`).
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DJANGO_ENV = env("DJANGO_ENV", default="production")
+if DJANGO_ENV not in {"production", "dev", "test"}:
+    raise ImproperlyConfigured("DJANGO_ENV must be one of production, dev, test.")
+IS_PRODUCTION = DJANGO_ENV == "production"
+
+DEBUG = env.bool("DEBUG", default=False)
+if IS_PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must stay off in production.")
+
+if IS_PRODUCTION:
+    SECRET_KEY = env("SECRET_KEY")  # required: raises ImproperlyConfigured when missing
+else:
+    SECRET_KEY = env("SECRET_KEY", default=f"insecure-{DJANGO_ENV}-key-never-use-in-production")
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["localhost", "127.0.0.1", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "django.contrib.postgres",
+    "corsheaders",
+    "widget_tweaks",
+    "dsfr",
+    "leaflet",
+    "chauffage",
+    "eligibility",
+    "contacts",
+    "ambassadors",
+    "library",
+    "stats",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "chauffage.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "chauffage.urls"
+WSGI_APPLICATION = "chauffage.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "chauffage.context_processors.site",
+                "chauffage.context_processors.main_menu",
+            ],
+        },
+    },
+]
+
+# Database: PostgreSQL with PostGIS. Connections are kept open between requests (CONN_MAX_AGE):
+# opening one per request costs about 8 times the requests per second.
+DATABASES = {"default": env.db("DATABASE_URL", default="postgis:///chaleur_urbaine")}
+DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: shared between processes (rate limits, geocoder answers). The database table works
+# everywhere without another service; Redis (redis://…) is the production choice.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if DJANGO_ENV != "test"
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# Security. Behind a TLS-terminating proxy in production; plain HTTP on a developer's machine.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IS_PRODUCTION else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = IS_PRODUCTION
+CSRF_COOKIE_SECURE = IS_PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=IS_PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Map tiles shown under the networks (Leaflet). The attribution is displayed on every map.
+MAP_TILES_URL = env(
+    "MAP_TILES_URL", default="https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png"
+)
+MAP_TILES_ATTRIBUTION = env(
+    "MAP_TILES_ATTRIBUTION",
+    default="© les contributeurs d’OpenStreetMap (ODbL), fond OpenStreetMap France",
+)
+LEAFLET_CONFIG = {
+    "TILES": [("Plan", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION, "maxZoom": 19})],
+    "DEFAULT_CENTER": (48.85, 2.35),
+    "DEFAULT_ZOOM": 9,
+    "RESET_VIEW": False,
+}
+
+# Cross-origin reads of the public API.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+
+# Links shown to the public.
+FEEDBACK_URL = env("FEEDBACK_URL", default="https://jedonnemonavis.numerique.gouv.fr/")
+CONTACT_EMAIL = env("CONTACT_EMAIL", default="france-chaleur-urbaine@developpement-durable.gouv.fr")
+
+# Email: anymail's backend of the chosen provider in production, the console elsewhere.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    default=(
+        "anymail.backends.brevo.EmailBackend"
+        if IS_PRODUCTION
+        else "django.core.mail.backends.console.EmailBackend"
+    ),
+)
+ANYMAIL = {
+    "BREVO_API_KEY": env("BREVO_API_KEY", default=""),
+    "IGNORE_UNSUPPORTED_FEATURES": True,
+}
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL",
+    default="France Chaleur Urbaine <ne-pas-repondre@france-chaleur-urbaine.beta.gouv.fr>",
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# GeoDjango finds GDAL/GEOS through ctypes; these variables point at unusual install locations.
+GDAL_LIBRARY_PATH = env("GDAL_LIBRARY_PATH", default=None)
+GEOS_LIBRARY_PATH = env("GEOS_LIBRARY_PATH", default=None)
+
+# Debian 12 ships GDAL 3.6, which cannot forbid a spatial reference to open files or URLs
+# (gis.W001). Only the national team's import commands hand files to GDAL, never visitors.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# Eligibility thresholds (metres) applied to a network that has none of its own.
+ELIGIBILITY_THRESHOLDS = {
+    "very_close": env.int("ELIGIBILITY_VERY_CLOSE_M", default=100),
+    "close": env.int("ELIGIBILITY_CLOSE_M", default=200),
+    "far": env.int("ELIGIBILITY_FAR_M", default=1000),
+}
+# National thresholds of particular networks (very close, close), unless an administrator sets
+# the network's own: Paris (CPCU) requires a building much closer to its dense network.
+NETWORK_THRESHOLDS = {"7501C": (60, 100), "7511C": (60, 100)}

@@ -1,0 +1,11 @@
+"""Settings for the test suite: the same as production's, with what tests need changed."""
+
+import os
+
+os.environ["DJANGO_ENV"] = "test"
+
+from chauffage.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from chauffage import views
+from eligibility import views as eligibility_views
+
+admin.site.site_header = "France Chaleur Urbaine — administration"
+admin.site.site_title = "France Chaleur Urbaine"
+admin.site.index_title = "Espace gestionnaire"
+
+urlpatterns = [
+    path("", eligibility_views.home, name="home"),
+    path("", include("eligibility.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("plan-du-site/", views.sitemap, name="sitemap"),
+    path("accessibilite/", views.information_page, {"page": "accessibility"}, name="accessibility"),
+    path(
+        "mentions-legales/", views.information_page, {"page": "legal_notice"}, name="legal_notice"
+    ),
+    path(
+        "donnees-personnelles/",
+        views.information_page,
+        {"page": "personal_data"},
+        name="personal_data",
+    ),
+    path("gestion-des-cookies/", views.information_page, {"page": "cookies"}, name="cookies"),
+    path("admin/", admin.site.urls),
+]

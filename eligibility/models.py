@@ -1,0 +1,376 @@
+"""Heat-network data: networks and their routes, networks under construction, priority
+development zones (PDP), heat plants and the addresses of the Base Adresse Nationale.
+
+Geometries are WGS84 geographies: distances computed by PostGIS are ground distances in metres
+anywhere in France, mainland and overseas. Every geometry has a spatial (GiST) index.
+"""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
+
+GEOGRAPHY = {"srid": 4326, "geography": True, "spatial_index": True}
+
+
+class NetworkKind(models.TextChoices):
+    HEAT = "heat", "Réseau de chaleur"
+    COLD = "cold", "Réseau de froid"
+
+
+class HeatNetworkQuerySet(models.QuerySet):
+    def heat(self):
+        return self.filter(kind=NetworkKind.HEAT)
+
+    def cold(self):
+        return self.filter(kind=NetworkKind.COLD)
+
+    def with_route(self):
+        return self.filter(route__isnull=False)
+
+    def without_route(self):
+        return self.filter(route__isnull=True)
+
+    def testable(self):
+        """Heat networks open to new connections: the ones an eligibility test considers."""
+        return self.heat().filter(open_to_connections=True)
+
+
+class HeatNetwork(models.Model):
+    """A heat ("C") or cold ("F") network of the national export."""
+
+    network_id = models.CharField(
+        "identifiant national",
+        max_length=12,
+        unique=True,
+        help_text="Identifiant du réseau dans l’export national, par exemple 9502C (chaleur) ou 7501F (froid).",
+    )
+    kind = models.CharField(
+        "type", max_length=4, choices=NetworkKind.choices, default=NetworkKind.HEAT
+    )
+    name = models.CharField("nom", max_length=255)
+    communes = ArrayField(
+        models.CharField(max_length=5),
+        default=list,
+        blank=True,
+        verbose_name="communes (codes INSEE)",
+    )
+    commune_names = models.TextField("communes d’implantation", blank=True)
+    departement = models.CharField("département", max_length=120, blank=True)
+    region = models.CharField("région", max_length=120, blank=True)
+    owner = models.CharField("maître d’ouvrage", max_length=255, blank=True)
+    operator = models.CharField("gestionnaire", max_length=255, blank=True)
+    classified = models.BooleanField(
+        "réseau classé",
+        default=False,
+        help_text="Raccordement obligatoire dans le périmètre de développement prioritaire.",
+    )
+    creation_year = models.PositiveSmallIntegerField("année de création", null=True, blank=True)
+    length_km = models.FloatField("longueur (km)", null=True, blank=True)
+    delivery_points = models.PositiveIntegerField("points de livraison", null=True, blank=True)
+    enrr_rate = models.FloatField(
+        "taux EnR&R (%)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    co2_kg_per_kwh = models.FloatField("contenu CO2 (kg/kWh)", null=True, blank=True)
+    co2_lifecycle_kg_per_kwh = models.FloatField(
+        "contenu CO2 en ACV (kg/kWh)", null=True, blank=True
+    )
+    figures_year = models.CharField(
+        "référence des contenus CO2 et EnR&R",
+        max_length=40,
+        blank=True,
+        help_text="Par exemple « Moyenne » (moyenne 3 ans) ou une année.",
+    )
+    average_price = models.FloatField("prix moyen (€ TTC/MWh)", null=True, blank=True)
+    average_price_housing = models.FloatField(
+        "prix moyen logement (€ TTC/MWh)", null=True, blank=True
+    )
+    average_price_tertiary = models.FloatField(
+        "prix moyen tertiaire (€ TTC/MWh)", null=True, blank=True
+    )
+    variable_share = models.FloatField("part variable de la facture (%)", null=True, blank=True)
+    fixed_share = models.FloatField("part fixe de la facture (%)", null=True, blank=True)
+    efficiency = models.FloatField("rendement (%)", null=True, blank=True)
+    total_production_mwh = models.FloatField("production totale (MWh)", null=True, blank=True)
+    total_power_mw = models.FloatField("puissance totale (MW)", null=True, blank=True)
+    production_mix = models.JSONField(
+        "production par énergie (MWh)",
+        default=dict,
+        blank=True,
+        help_text="Clé : énergie (gaz_naturel, biomasse_solide, UIOM…), valeur : MWh.",
+    )
+    power_mix = models.JSONField("puissance par énergie (MW)", default=dict, blank=True)
+    deliveries = models.JSONField(
+        "livraisons par secteur (MWh)",
+        default=dict,
+        blank=True,
+        help_text="Clé : residentiel, tertiaire, industrie, agriculture, autre, total.",
+    )
+    fluid = models.JSONField(
+        "fluide caloporteur (%)",
+        default=dict,
+        blank=True,
+        help_text="eau_chaude, eau_surchauffee, vapeur.",
+    )
+    open_to_connections = models.BooleanField("ouvert aux raccordements", default=True)
+    threshold_very_close_m = models.PositiveIntegerField(
+        "seuil « très proche » (m)",
+        null=True,
+        blank=True,
+        help_text="Vide : seuil national par défaut (100 m).",
+    )
+    threshold_close_m = models.PositiveIntegerField(
+        "seuil « proche » (m)",
+        null=True,
+        blank=True,
+        help_text="Vide : seuil national par défaut (200 m).",
+    )
+    route = models.MultiLineStringField("tracé", null=True, blank=True, **GEOGRAPHY)
+    source = models.CharField("source des données", max_length=255, blank=True)
+    source_date = models.DateField("date des données", null=True, blank=True)
+    is_synthetic = models.BooleanField(
+        "donnée synthétique",
+        default=False,
+        help_text="Jeu de données fictif généré pour les mesures de performance.",
+    )
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    objects = HeatNetworkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "réseau"
+        verbose_name_plural = "réseaux"
+        ordering = ["network_id"]
+        indexes = [GinIndex(fields=["communes"], name="heatnetwork_communes_gin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(threshold_very_close_m__isnull=True)
+                | Q(threshold_close_m__isnull=True)
+                | Q(threshold_very_close_m__lte=models.F("threshold_close_m")),
+                name="heatnetwork_thresholds_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.network_id} — {self.name}"
+
+    @property
+    def very_close_threshold(self) -> int:
+        """Metres: the network's own threshold, else its national one (Paris), else the default."""
+        if self.threshold_very_close_m:
+            return self.threshold_very_close_m
+        override = settings.NETWORK_THRESHOLDS.get(self.network_id)
+        return override[0] if override else settings.ELIGIBILITY_THRESHOLDS["very_close"]
+
+    @property
+    def close_threshold(self) -> int:
+        if self.threshold_close_m:
+            return self.threshold_close_m
+        override = settings.NETWORK_THRESHOLDS.get(self.network_id)
+        return override[1] if override else settings.ELIGIBILITY_THRESHOLDS["close"]
+
+
+class FutureNetwork(models.Model):
+    """A network under construction: its planned route, or the zone it will serve, or both."""
+
+    official_id = models.CharField("identifiant", max_length=40, unique=True)
+    name = models.CharField("nom", max_length=255)
+    operator = models.CharField("gestionnaire", max_length=255, blank=True)
+    communes = ArrayField(
+        models.CharField(max_length=5),
+        default=list,
+        blank=True,
+        verbose_name="communes (codes INSEE)",
+    )
+    planned_commissioning = models.CharField(
+        "mise en service prévue",
+        max_length=40,
+        blank=True,
+        help_text="Année ou date de mise en service prévue.",
+    )
+    route = models.MultiLineStringField("tracé prévu", null=True, blank=True, **GEOGRAPHY)
+    zone = models.MultiPolygonField("zone de construction", null=True, blank=True, **GEOGRAPHY)
+    source = models.CharField("source des données", max_length=255, blank=True)
+    source_date = models.DateField("date des données", null=True, blank=True)
+    is_synthetic = models.BooleanField("donnée synthétique", default=False)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "réseau en construction"
+        verbose_name_plural = "réseaux en construction"
+        ordering = ["official_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(route__isnull=False) | Q(zone__isnull=False),
+                name="futurenetwork_has_geometry",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.official_id} — {self.name}"
+
+    @property
+    def very_close_threshold(self) -> int:
+        return settings.ELIGIBILITY_THRESHOLDS["very_close"]
+
+    @property
+    def close_threshold(self) -> int:
+        return settings.ELIGIBILITY_THRESHOLDS["close"]
+
+
+class PriorityZone(models.Model):
+    """A priority development zone (périmètre de développement prioritaire, PDP) of a classified
+    network: connection is mandatory there for new and renovated buildings above a power threshold."""
+
+    official_id = models.CharField("identifiant", max_length=40, unique=True)
+    name = models.CharField("nom", max_length=255, blank=True)
+    networks = models.ManyToManyField(
+        HeatNetwork, blank=True, related_name="priority_zones", verbose_name="réseaux existants"
+    )
+    future_networks = models.ManyToManyField(
+        FutureNetwork,
+        blank=True,
+        related_name="priority_zones",
+        verbose_name="réseaux en construction",
+    )
+    power_threshold_kw = models.PositiveIntegerField(
+        "seuil de puissance (kW)",
+        null=True,
+        blank=True,
+        help_text="Puissance au-delà de laquelle le raccordement est obligatoire.",
+    )
+    zone = models.MultiPolygonField("périmètre", **GEOGRAPHY)
+    source = models.CharField("source des données", max_length=255, blank=True)
+    source_date = models.DateField("date des données", null=True, blank=True)
+    is_synthetic = models.BooleanField("donnée synthétique", default=False)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "périmètre de développement prioritaire"
+        verbose_name_plural = "périmètres de développement prioritaire"
+        ordering = ["official_id"]
+
+    def __str__(self):
+        return f"PDP {self.official_id} — {self.name}" if self.name else f"PDP {self.official_id}"
+
+
+class HeatPlant(models.Model):
+    """The footprint of a heat plant (chaufferie) of a network."""
+
+    official_id = models.CharField("identifiant", max_length=40, unique=True)
+    name = models.CharField("nom", max_length=255, blank=True)
+    fuel = models.CharField("combustible", max_length=120, blank=True)
+    power_mw = models.FloatField("puissance (MW)", null=True, blank=True)
+    operator = models.CharField("gestionnaire", max_length=255, blank=True)
+    code_insee = models.CharField("code INSEE", max_length=5, blank=True)
+    role = models.CharField("rôle", max_length=60, blank=True, help_text="Principale, appoint…")
+    network = models.ForeignKey(
+        HeatNetwork,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plants",
+        verbose_name="réseau",
+    )
+    footprint = models.MultiPolygonField("emprise", **GEOGRAPHY)
+    source = models.CharField("source des données", max_length=255, blank=True)
+    source_date = models.DateField("date des données", null=True, blank=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "chaufferie"
+        verbose_name_plural = "chaufferies"
+        ordering = ["official_id"]
+
+    def __str__(self):
+        return self.name or f"Chaufferie {self.official_id}"
+
+
+class NetworkDelivery(models.Model):
+    """Heat or cold delivered by a network in one IRIS district, one sector, one year (SDES)."""
+
+    class Sector(models.TextChoices):
+        RESIDENTIAL = "r", "Résidentiel"
+        TERTIARY = "t", "Tertiaire"
+        INDUSTRY = "i", "Industrie"
+        AGRICULTURE = "a", "Agriculture"
+        OTHER = "x", "Autre"
+
+    network_code = models.CharField(
+        "identifiant national du réseau",
+        max_length=12,
+        db_index=True,
+        help_text="Tel que publié, même sans réseau connu.",
+    )
+    network = models.ForeignKey(
+        HeatNetwork,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="iris_deliveries",
+    )
+    iris = models.CharField("code IRIS", max_length=9)
+    sector = models.CharField("secteur", max_length=1, choices=Sector.choices)
+    year = models.PositiveSmallIntegerField("année")
+    mwh = models.FloatField(
+        "livraisons (MWh)", null=True, blank=True, help_text="Vide : secret statistique."
+    )
+    delivery_points = models.PositiveIntegerField("points de livraison", null=True, blank=True)
+    operator = models.CharField("opérateur", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "livraison par IRIS"
+        verbose_name_plural = "livraisons par IRIS"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network_code", "iris", "sector", "year"], name="networkdelivery_unique"
+            )
+        ]
+
+
+class Address(models.Model):
+    """An address (house number) of the Base Adresse Nationale."""
+
+    ban_id = models.CharField("identifiant BAN", max_length=60, unique=True)
+    numero = models.PositiveIntegerField("numéro", null=True, blank=True)
+    rep = models.CharField("indice de répétition", max_length=10, blank=True)
+    nom_voie = models.CharField("voie", max_length=255)
+    code_postal = models.CharField("code postal", max_length=5)
+    code_insee = models.CharField("code INSEE", max_length=5, db_index=True)
+    nom_commune = models.CharField("commune", max_length=255)
+    location = models.PointField("position", **GEOGRAPHY)
+    search_label = models.TextField(
+        "libellé normalisé", help_text="Libellé sans accents ni majuscules, pour la recherche."
+    )
+    is_synthetic = models.BooleanField("donnée synthétique", default=False)
+
+    class Meta:
+        verbose_name = "adresse"
+        verbose_name_plural = "adresses"
+        indexes = [
+            GinIndex(
+                fields=["search_label"], opclasses=["gin_trgm_ops"], name="address_search_trgm"
+            ),
+            models.Index(
+                fields=["search_label"],
+                opclasses=["text_pattern_ops"],
+                name="address_search_prefix",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def street_label(self) -> str:
+        number = f"{self.numero}{' ' + self.rep if self.rep else ''} " if self.numero else ""
+        return f"{number}{self.nom_voie}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.street_label} {self.code_postal} {self.nom_commune}"
