@@ -19,16 +19,17 @@ class SecurityHeadersMiddleware:
         else:
             script_src = f"'self' 'nonce-{request.csp_nonce}'"
         tiles = _origin(settings.MAP_TILES_URL)
+        matomo = _origin(settings.MATOMO_URL) if settings.MATOMO_URL else ""
         response.headers.setdefault(
             "Content-Security-Policy",
             "; ".join(
                 [
                     "default-src 'self'",
-                    f"script-src {script_src}",
+                    f"script-src {script_src} {matomo}".strip(),
                     "style-src 'self' 'unsafe-inline'",
                     f"img-src 'self' data: blob: {tiles}",
                     "font-src 'self' data:",
-                    "connect-src 'self'",
+                    f"connect-src 'self' {matomo}".strip(),
                     "frame-ancestors 'none'",
                     "form-action 'self'",
                     "base-uri 'self'",

@@ -175,6 +175,10 @@ CORS_ALLOW_CREDENTIALS = False
 FEEDBACK_URL = env("FEEDBACK_URL", default="https://jedonnemonavis.numerique.gouv.fr/")
 CONTACT_EMAIL = env("CONTACT_EMAIL", default="france-chaleur-urbaine@developpement-durable.gouv.fr")
 
+# Optional audience measurement with Matomo, configured without cookies (no consent needed).
+MATOMO_URL = env("MATOMO_URL", default="")
+MATOMO_SITE_ID = env("MATOMO_SITE_ID", default="")
+
 # Email: anymail's backend of the chosen provider in production, the console elsewhere.
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
