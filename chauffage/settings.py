@@ -224,3 +224,16 @@ ELIGIBILITY_THRESHOLDS = {
 # National thresholds of particular networks (very close, close), unless an administrator sets
 # the network's own: Paris (CPCU) requires a building much closer to its dense network.
 NETWORK_THRESHOLDS = {"7501C": (60, 100), "7511C": (60, 100)}
+
+# Geocoding. "local" searches the project's own copy of the Base Adresse Nationale in PostGIS
+# (offline, and for bulk work); "ban" asks the national address API (Géoplateforme) through
+# geopy's BANFrance geocoder.
+GEOCODER = env("GEOCODER", default="local")
+if GEOCODER not in {"local", "ban"}:
+    raise ImproperlyConfigured("GEOCODER must be 'local' or 'ban'.")
+GEOCODER_BAN_DOMAIN = env("GEOCODER_BAN_DOMAIN", default="data.geopf.fr/geocodage")
+GEOCODER_BAN_SCHEME = env("GEOCODER_BAN_SCHEME", default="https")
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)
+GEOCODER_RETRIES = env.int("GEOCODER_RETRIES", default=2)
+GEOCODER_MIN_SCORE = env.float("GEOCODER_MIN_SCORE", default=0.5)
+GEOCODER_CACHE_SECONDS = env.int("GEOCODER_CACHE_SECONDS", default=7 * 24 * 3600)

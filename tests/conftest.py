@@ -45,3 +45,11 @@ def serious_accessibility_violations(page):
         for violation in results.response["violations"]
         if violation["impact"] in {"serious", "critical"}
     ]
+
+
+@pytest.fixture(autouse=True)
+def local_geocoder(request, settings):
+    """Tests never reach the network: the geocoder is the project's own BAN copy in PostGIS,
+    unless a test is marked `real_geocoder` (it then points the client at a loopback server)."""
+    if "real_geocoder" not in request.keywords:
+        settings.GEOCODER = "local"
