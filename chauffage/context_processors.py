@@ -27,6 +27,8 @@ def site(request):
         "SITE_CONFIG": _SITE_CONFIG,
         "FEEDBACK_URL": settings.FEEDBACK_URL,
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        "MAP_TILES_URL": settings.MAP_TILES_URL,
+        "MAP_ATTRIBUTION": settings.MAP_TILES_ATTRIBUTION,
         "MATOMO_URL": settings.MATOMO_URL,
         "MATOMO_SITE_ID": settings.MATOMO_SITE_ID,
     }

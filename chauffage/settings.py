@@ -237,3 +237,10 @@ GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)
 GEOCODER_RETRIES = env.int("GEOCODER_RETRIES", default=2)
 GEOCODER_MIN_SCORE = env.float("GEOCODER_MIN_SCORE", default=0.5)
 GEOCODER_CACHE_SECONDS = env.int("GEOCODER_CACHE_SECONDS", default=7 * 24 * 3600)
+# Minimum subscribed power (kW) some networks require from a building (Paris, CPCU).
+NETWORK_MIN_POWER_KW = {"7501C": 100, "7511C": 100}
+
+# Rate limits per client address ("requests/seconds"), and how many proxies of ours sit in front.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if IS_PRODUCTION else 0)
+RATELIMIT_API = env("RATELIMIT_API", default="120/60")
+RATELIMIT_FORMS = env("RATELIMIT_FORMS", default="10/600")

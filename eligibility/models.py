@@ -374,3 +374,36 @@ class Address(models.Model):
     @property
     def label(self) -> str:
         return f"{self.street_label} {self.code_postal} {self.nom_commune}"
+
+
+class EligibilityCheck(models.Model):
+    """One eligibility test, recorded for the public statistics. No personal data: no address,
+    no coordinates, only the commune."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", "Site"
+        API = "api", "API"
+        BULK = "bulk", "Test en masse"
+
+    created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    channel = models.CharField("canal", max_length=4, choices=Channel.choices)
+    code_insee = models.CharField("code INSEE", max_length=5, blank=True)
+    category = models.CharField("catégorie", max_length=40)
+    eligible = models.BooleanField("éligible")
+    distance_m = models.PositiveIntegerField("distance (m)", null=True, blank=True)
+    network_id = models.CharField("réseau", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "test d’éligibilité"
+        verbose_name_plural = "tests d’éligibilité"
+
+    @classmethod
+    def record(cls, verdict, *, channel: str) -> "EligibilityCheck":
+        return cls.objects.create(
+            channel=channel,
+            code_insee=verdict.citycode,
+            category=verdict.category,
+            eligible=verdict.eligible,
+            distance_m=verdict.distance_m,
+            network_id=verdict.network.id if verdict.network else "",
+        )

@@ -1,7 +1,18 @@
-from django.urls import path  # noqa: F401 - the routes of this app are added below
+from django.urls import path
 
-from eligibility import views  # noqa: F401
+from eligibility import api, views
 
 app_name = "eligibility"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("eligibilite/", views.result, name="result"),
+    path("reseaux/<str:network_id>", views.network_detail, name="network_detail"),
+    path(
+        "reseaux-en-construction/<str:network_id>",
+        views.future_network_detail,
+        name="future_network_detail",
+    ),
+    path("api/v1/eligibility", api.eligibility, name="api_eligibility"),
+    path("api/v1/addresses", api.addresses, name="api_addresses"),
+    path("api/v1/ping", api.ping, name="api_ping"),
+]

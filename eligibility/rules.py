@@ -1,0 +1,211 @@
+"""The eligibility rules: from a point to a verdict.
+
+Categories, in order of precedence (product.md): in a PDP of an existing network; in a PDP of a
+future network; existing network very close; future network very close; inside a construction
+zone; existing network close; future network close; existing network far; future network far;
+a network without a route in the commune; too far. The first seven are eligible.
+
+One SQL query gathers every candidate around the point through the spatial indexes (ST_DWithin,
+ST_Intersects on geographies: ground distances in metres anywhere in France); each candidate is
+classified with its own network's thresholds, and the best one wins. All the fields of a verdict
+describe the same network: the one whose candidate won.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+
+CATEGORIES = [
+    "in_pdp_existing",
+    "in_pdp_future",
+    "existing_very_close",
+    "future_very_close",
+    "in_future_zone",
+    "existing_close",
+    "future_close",
+    "existing_far",
+    "future_far",
+    "city_network_without_route",
+    "too_far",
+]
+ELIGIBLE_CATEGORIES = frozenset(CATEGORIES[:7])
+_RANK = {category: rank for rank, category in enumerate(CATEGORIES)}
+
+
+@dataclass(frozen=True)
+class NetworkSummary:
+    pk: int
+    id: str
+    name: str
+    operator: str
+    kind: str  # "existing" or "future"
+    classified: bool
+    enrr_rate: float | None
+    co2_kg_per_kwh: float | None
+    planned_commissioning: str = ""
+
+    @property
+    def min_power_kw(self) -> int | None:
+        return settings.NETWORK_MIN_POWER_KW.get(self.id) if self.kind == "existing" else None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    category: str
+    distance_m: int | None
+    threshold_m: int | None
+    network: NetworkSummary | None
+    priority_zone_id: str | None = None
+    power_threshold_kw: int | None = None
+    citycode: str = ""
+
+    @property
+    def eligible(self) -> bool:
+        return self.category in ELIGIBLE_CATEGORIES
+
+    @property
+    def in_priority_zone(self) -> bool:
+        return self.priority_zone_id is not None
+
+
+def thresholds(network_id: str, very_close: int | None, close: int | None) -> tuple[int, int]:
+    """(very close, close) in metres: the network's own, else its national ones, else defaults."""
+    national = settings.NETWORK_THRESHOLDS.get(network_id)
+    defaults = settings.ELIGIBILITY_THRESHOLDS
+    return (
+        very_close or (national[0] if national else defaults["very_close"]),
+        close or (national[1] if national else defaults["close"]),
+    )
+
+
+# Each branch returns the same columns. %(point)s is the tested point as a geography.
+_CANDIDATES_SQL = """
+WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS g)
+SELECT 'existing' AS source, n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
+       n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m, '' AS planned,
+       ST_Distance(n.route, pt.g) AS distance, NULL AS zone_id, NULL::int AS power_kw
+  FROM eligibility_heatnetwork n, pt
+ WHERE n.kind = 'heat' AND n.open_to_connections AND ST_DWithin(n.route, pt.g, %(far)s)
+UNION ALL
+SELECT 'future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
+       f.planned_commissioning, ST_Distance(f.route, pt.g), NULL, NULL
+  FROM eligibility_futurenetwork f, pt
+ WHERE ST_DWithin(f.route, pt.g, %(far)s)
+UNION ALL
+SELECT 'future_zone', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
+       f.planned_commissioning, CASE WHEN f.route IS NULL THEN NULL ELSE ST_Distance(f.route, pt.g) END,
+       NULL, NULL
+  FROM eligibility_futurenetwork f, pt
+ WHERE ST_Intersects(f.zone, pt.g)
+UNION ALL
+SELECT 'pdp_existing', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
+       n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m, '',
+       CASE WHEN n.route IS NULL THEN NULL ELSE ST_Distance(n.route, pt.g) END,
+       z.official_id, z.power_threshold_kw
+  FROM eligibility_priorityzone z
+  JOIN eligibility_priorityzone_networks zn ON zn.priorityzone_id = z.id
+  JOIN eligibility_heatnetwork n ON n.id = zn.heatnetwork_id, pt
+ WHERE ST_Intersects(z.zone, pt.g)
+UNION ALL
+SELECT 'pdp_future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
+       f.planned_commissioning,
+       CASE WHEN f.route IS NULL THEN NULL ELSE ST_Distance(f.route, pt.g) END,
+       z.official_id, z.power_threshold_kw
+  FROM eligibility_priorityzone z
+  JOIN eligibility_priorityzone_future_networks zf ON zf.priorityzone_id = z.id
+  JOIN eligibility_futurenetwork f ON f.id = zf.futurenetwork_id, pt
+ WHERE ST_Intersects(z.zone, pt.g)
+UNION ALL
+SELECT 'city', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
+       n.co2_kg_per_kwh, NULL, NULL, '', NULL, NULL, NULL
+  FROM eligibility_heatnetwork n
+ WHERE %(citycode)s <> '' AND n.kind = 'heat' AND n.open_to_connections AND n.route IS NULL
+   AND n.communes @> ARRAY[%(citycode)s]::varchar[]
+"""
+
+
+def _classify(source: str, distance: float | None, very_close: int, close: int):
+    """(category, threshold applied) of one candidate."""
+    far = settings.ELIGIBILITY_THRESHOLDS["far"]
+    if source == "pdp_existing":
+        return "in_pdp_existing", None
+    if source == "pdp_future":
+        return "in_pdp_future", None
+    if source == "future_zone":
+        return "in_future_zone", None
+    if source == "city":
+        return "city_network_without_route", None
+    kind = "existing" if source == "existing" else "future"
+    if distance <= very_close:
+        return f"{kind}_very_close", very_close
+    if distance <= close:
+        return f"{kind}_close", close
+    return f"{kind}_far", far
+
+
+def evaluate(*, lat: float, lon: float, citycode: str = "") -> Verdict:
+    """The verdict for a point (WGS84). `citycode` (INSEE) enables networks without a route."""
+    far = settings.ELIGIBILITY_THRESHOLDS["far"]
+    with connection.cursor() as cursor:
+        if not citycode:
+            citycode = _nearest_citycode(cursor, lat=lat, lon=lon)
+        cursor.execute(
+            _CANDIDATES_SQL, {"lon": lon, "lat": lat, "far": far, "citycode": citycode or ""}
+        )
+        rows = cursor.fetchall()
+
+    best = None
+    for row in rows:
+        (source, pk, network_id, name, operator, classified, enrr, co2, own_vc, own_c, planned,
+         distance, zone_id, power_kw) = row  # fmt: skip
+        very_close, close = thresholds(network_id, own_vc, own_c)
+        category, threshold = _classify(source, distance, very_close, close)
+        # Rank by category, then by distance (unknown distances last), then by id for stability.
+        key = (_RANK[category], distance if distance is not None else float("inf"), network_id)
+        if best is None or key < best[0]:
+            network = NetworkSummary(
+                pk=pk,
+                id=network_id,
+                name=name,
+                operator=operator,
+                kind="existing" if source in {"existing", "pdp_existing", "city"} else "future",
+                classified=bool(classified),
+                enrr_rate=enrr,
+                co2_kg_per_kwh=co2,
+                planned_commissioning=planned or "",
+            )
+            best = (
+                key,
+                Verdict(
+                    category=category,
+                    distance_m=round(distance) if distance is not None else None,
+                    threshold_m=threshold,
+                    network=network,
+                    priority_zone_id=zone_id,
+                    power_threshold_kw=power_kw,
+                    citycode=citycode,
+                ),
+            )
+    if best is None:
+        return Verdict(
+            category="too_far", distance_m=None, threshold_m=far, network=None, citycode=citycode
+        )
+    return best[1]
+
+
+def _nearest_citycode(cursor, *, lat: float, lon: float) -> str:
+    """The INSEE code of the nearest known address within 2 km (KNN on the address index)."""
+    cursor.execute(
+        """
+        WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS g)
+        SELECT a.code_insee FROM eligibility_address a, pt
+         WHERE ST_DWithin(a.location, pt.g, 2000)
+         ORDER BY a.location <-> pt.g LIMIT 1
+        """,
+        {"lon": lon, "lat": lat},
+    )
+    row = cursor.fetchone()
+    return row[0] if row else ""
