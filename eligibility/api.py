@@ -145,3 +145,11 @@ def addresses(request):
 def ping(request):
     """A trivial endpoint of the same stack, the baseline of the benchmarks."""
     return JsonResponse({"status": "ok"})
+
+
+def openapi(request):
+    from eligibility.openapi import build
+
+    response = JsonResponse(build(request.build_absolute_uri("/").rstrip("/")))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -15,4 +15,6 @@ urlpatterns = [
     path("api/v1/eligibility", api.eligibility, name="api_eligibility"),
     path("api/v1/addresses", api.addresses, name="api_addresses"),
     path("api/v1/ping", api.ping, name="api_ping"),
+    path("api/v1/openapi.json", api.openapi, name="api_openapi"),
+    path("api/", views.api_docs, name="api_docs"),
 ]

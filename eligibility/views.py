@@ -123,3 +123,8 @@ def future_network_detail(request, network_id):
         },
     }
     return render(request, "eligibility/future_network_detail.html", context)
+
+
+@require_GET
+def api_docs(request):
+    return render(request, "eligibility/api_docs.html")

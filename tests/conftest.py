@@ -53,3 +53,13 @@ def local_geocoder(request, settings):
     unless a test is marked `real_geocoder` (it then points the client at a loopback server)."""
     if "real_geocoder" not in request.keywords:
         settings.GEOCODER = "local"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and cached geocoder answers never leak from one test to another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

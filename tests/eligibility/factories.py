@@ -9,6 +9,7 @@ from django.contrib.gis.geos import LineString, MultiLineString, MultiPolygon, P
 from geopy.distance import distance as geodesic
 
 from eligibility.models import FutureNetwork, HeatNetwork, PriorityZone
+from eligibility.text import normalize
 
 # Real places (BAN positions of ../shared/data and well-known addresses).
 SARCELLES = (48.974443, 2.372514)  # 15 allée Paul Dukas, 95200 Sarcelles
@@ -79,3 +80,25 @@ class PriorityZoneFactory(factory.django.DjangoModelFactory):
     official_id = factory.Sequence(lambda n: f"pdp-{n}")
     name = factory.Sequence(lambda n: f"PDP de test {n}")
     power_threshold_kw = 30
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    """A real BAN address of ../shared/data (15 allée Paul Dukas, Sarcelles) unless told."""
+
+    class Meta:
+        model = "eligibility.Address"
+        django_get_or_create = ("ban_id",)
+
+    ban_id = "95585_1920_00015"
+    numero = 15
+    rep = ""
+    nom_voie = "Allée Paul Dukas"
+    code_postal = "95200"
+    code_insee = "95585"
+    nom_commune = "Sarcelles"
+    location = factory.LazyFunction(lambda: point(SARCELLES))
+    search_label = factory.LazyAttribute(
+        lambda a: normalize(
+            f"{a.numero or ''} {a.rep} {a.nom_voie} {a.code_postal} {a.nom_commune}"
+        )
+    )
