@@ -1,0 +1,165 @@
+"""Load test of the eligibility API and the address autocomplete, side by side with a trivial
+JSON endpoint of the same app, in one run.
+
+Prerequisite: the national-scale synthetic dataset in the benchmark database
+(`.venv/bin/python bench/generate.py`). Then:
+
+    .venv/bin/python bench/bench_eligibility.py [--duration 20] [--connections 8]
+
+It starts gunicorn exactly as `make run` does (gunicorn.conf.py, workers from the CPU count) on
+127.0.0.1, with the shared cache on the local Redis as in production, and drives it with wrk from
+this machine's loopback. Each endpoint gets the same load; the table gives requests per second,
+the ratio to the trivial endpoint and latency percentiles. Results are appended to
+docs/performance.md with the command that produced them.
+"""
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import BENCH_DATABASE_URL, bench_env  # noqa: E402
+
+PORT = 8765
+LUA = """
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT rps=%%.1f p50=%%.2f p95=%%.2f p99=%%.2f errors=%%d non2xx=%%d\\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
+"""
+
+
+def sample_paths(limit: int = 5000) -> dict[str, list[str]]:
+    """Points and autocomplete queries drawn from the synthetic BAN addresses."""
+    import psycopg
+
+    url = BENCH_DATABASE_URL.replace("postgis://", "postgresql://")
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT ST_Y(location::geometry), ST_X(location::geometry), search_label "
+            "FROM eligibility_address TABLESAMPLE SYSTEM (2) LIMIT %s",
+            [limit],
+        ).fetchall()
+    if not rows:
+        sys.exit("The benchmark database has no address: run bench/generate.py first.")
+    rng = random.Random(1)
+    rng.shuffle(rows)
+    eligibility = [f"/api/v1/eligibility?lat={lat:.6f}&lon={lon:.6f}" for lat, lon, _ in rows]
+    autocomplete = []
+    for _, _, label in rows:
+        words = label.split()
+        typed = " ".join(words[: rng.randint(2, min(4, len(words)))])
+        autocomplete.append("/api/v1/addresses?q=" + urllib.request.quote(typed))
+    return {
+        "ping (trivial)": ["/api/v1/ping"],
+        "eligibility lat/lon": eligibility,
+        "addresses autocomplete": autocomplete,
+    }
+
+
+def run_wrk(name, paths, *, duration, connections, workdir) -> dict:
+    paths_file = Path(workdir) / f"{abs(hash(name))}.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    script = Path(workdir) / f"{abs(hash(name))}.lua"
+    script.write_text(LUA % {"paths": paths_file})
+    command = [
+        "wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
+        "-s", str(script), f"http://127.0.0.1:{PORT}",
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    values = dict(item.split("=") for item in line.split()[1:])
+    return {key: float(value) for key, value in values.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--no-record", action="store_true", help="do not write docs/performance.md")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+
+    env = bench_env(
+        CACHE_URL="redis://127.0.0.1:6379/3",
+        RATELIMIT_API="1000000000/60",  # counted in the shared cache, never reached
+        GUNICORN_ACCESSLOG="/dev/null",
+        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+    )
+    paths = sample_paths()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "chauffage.wsgi"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/ping", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = {}
+        with tempfile.TemporaryDirectory() as workdir:
+            for name, endpoint_paths in paths.items():  # warm-up: connections, caches
+                run_wrk(name, endpoint_paths, duration=3, connections=args.connections, workdir=workdir)
+            for name, endpoint_paths in paths.items():
+                results[name] = run_wrk(
+                    name, endpoint_paths, duration=args.duration,
+                    connections=args.connections, workdir=workdir,
+                )  # fmt: skip
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    baseline = results["ping (trivial)"]["rps"]
+    lines = [
+        "| endpoint | requests/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, r in results.items():
+        lines.append(
+            f"| {name} | {r['rps']:.0f} | {r['rps'] / baseline:.2f} | {r['p50']:.1f} | "
+            f"{r['p95']:.1f} | {r['p99']:.1f} | {int(r['errors'] + r['non2xx'])} |"
+        )
+    table = "\n".join(lines)
+    print(table)
+    if not args.no_record:
+        from bench.common import record
+
+        record(
+            "Eligibility API and autocomplete under load",
+            f"`.venv/bin/python bench/bench_eligibility.py --duration {args.duration} "
+            f"--connections {args.connections}` on {dt.date.today():%Y-%m-%d}, "
+            f"{os.cpu_count()} cores, Python {platform.python_version()}, wrk with "
+            f"{args.connections} connections on loopback, gunicorn as `make run` starts it, "
+            "national-scale synthetic dataset.",
+            table,
+        )
+
+
+if __name__ == "__main__":
+    main()
