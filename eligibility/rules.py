@@ -83,7 +83,18 @@ def thresholds(network_id: str, very_close: int | None, close: int | None) -> tu
 
 # Each branch returns the same columns. %(point)s is the tested point as a geography.
 _CANDIDATES_SQL = """
-WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS g)
+WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS g),
+-- The commune: given, else the one of the nearest known address within 2 km (KNN).
+city AS (
+  SELECT COALESCE(NULLIF(%(citycode)s, ''), (
+    SELECT a.code_insee FROM eligibility_address a, pt
+     WHERE ST_DWithin(a.location, pt.g, 2000) ORDER BY a.location <-> pt.g LIMIT 1
+  )) AS code
+)
+SELECT 'commune' AS source, NULL::bigint, NULL, NULL, NULL, NULL::boolean, NULL::float, NULL::float,
+       NULL::int, NULL::int, NULL, NULL::float, city.code, NULL::int
+  FROM city
+UNION ALL
 SELECT 'existing' AS source, n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
        n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m, '' AS planned,
        ST_Distance(n.route, pt.g) AS distance, NULL AS zone_id, NULL::int AS power_kw
@@ -121,9 +132,9 @@ SELECT 'pdp_future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL,
 UNION ALL
 SELECT 'city', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
        n.co2_kg_per_kwh, NULL, NULL, '', NULL, NULL, NULL
-  FROM eligibility_heatnetwork n
- WHERE %(citycode)s <> '' AND n.kind = 'heat' AND n.open_to_connections AND n.route IS NULL
-   AND n.communes @> ARRAY[%(citycode)s]::varchar[]
+  FROM eligibility_heatnetwork n, city
+ WHERE n.communes @> ARRAY[city.code]::varchar[]
+   AND n.kind = 'heat' AND n.open_to_connections AND n.route IS NULL
 """
 
 
@@ -150,15 +161,16 @@ def evaluate(*, lat: float, lon: float, citycode: str = "") -> Verdict:
     """The verdict for a point (WGS84). `citycode` (INSEE) enables networks without a route."""
     far = settings.ELIGIBILITY_THRESHOLDS["far"]
     with connection.cursor() as cursor:
-        if not citycode:
-            citycode = _nearest_citycode(cursor, lat=lat, lon=lon)
         cursor.execute(
             _CANDIDATES_SQL, {"lon": lon, "lat": lat, "far": far, "citycode": citycode or ""}
         )
         rows = cursor.fetchall()
 
+    citycode = next((row[12] for row in rows if row[0] == "commune"), None) or ""
     best = None
     for row in rows:
+        if row[0] == "commune":
+            continue
         (source, pk, network_id, name, operator, classified, enrr, co2, own_vc, own_c, planned,
          distance, zone_id, power_kw) = row  # fmt: skip
         very_close, close = thresholds(network_id, own_vc, own_c)
@@ -195,17 +207,3 @@ def evaluate(*, lat: float, lon: float, citycode: str = "") -> Verdict:
         )
     return best[1]
 
-
-def _nearest_citycode(cursor, *, lat: float, lon: float) -> str:
-    """The INSEE code of the nearest known address within 2 km (KNN on the address index)."""
-    cursor.execute(
-        """
-        WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS g)
-        SELECT a.code_insee FROM eligibility_address a, pt
-         WHERE ST_DWithin(a.location, pt.g, 2000)
-         ORDER BY a.location <-> pt.g LIMIT 1
-        """,
-        {"lon": lon, "lat": lat},
-    )
-    row = cursor.fetchone()
-    return row[0] if row else ""
