@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "leaflet",
+    "django_tasks",
+    "django_tasks_db",
     "chauffage",
     "eligibility",
     "contacts",
@@ -244,3 +246,19 @@ NETWORK_MIN_POWER_KW = {"7501C": 100, "7511C": 100}
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if IS_PRODUCTION else 0)
 RATELIMIT_API = env("RATELIMIT_API", default="120/60")
 RATELIMIT_FORMS = env("RATELIMIT_FORMS", default="10/600")
+
+# Background tasks (django-tasks): emails are sent by `manage.py db_worker` from the database
+# queue; the test suite runs them at once, in the process that enqueues them.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DJANGO_ENV == "test"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# Contact requests are anonymised this many days after their last activity (3 years).
+LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=1095)

@@ -11,6 +11,7 @@ admin.site.index_title = "Espace gestionnaire"
 urlpatterns = [
     path("", eligibility_views.home, name="home"),
     path("", include("eligibility.urls")),
+    path("", include("contacts.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
     path("accessibilite/", views.information_page, {"page": "accessibility"}, name="accessibility"),

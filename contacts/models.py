@@ -1,0 +1,433 @@
+"""Organisations (network operators, energy agencies, local authorities, the national team), their
+members, the contact requests (leads) they receive, what happened to each lead, and the emails
+sent about it.
+
+A lead keeps, next to what the requester typed, what the service knew when it was sent: the
+address as geocoded, the verdict and the network, the organisation it was routed to and why.
+Personal data (names, email, phone, comment, exact address and position) is anonymised after the
+retention period (`purge_personal_data`) or when the requester deletes the request; the other
+fields stay for the public statistics.
+"""
+
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from eligibility.models import FutureNetwork, HeatNetwork
+
+COMMUNE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+DEPARTEMENT_CODE = re.compile(r"^(?:[0-9]{2}|2A|2B|97[1-8])$")
+# Leads whose requester saw "À traiter" as "En cours de traitement".
+REQUESTER_PENDING_LABEL = "En cours de traitement"
+
+
+def departement_of(citycode: str) -> str:
+    """The département of an INSEE commune code: 2 characters, 3 overseas (971…978)."""
+    if not citycode:
+        return ""
+    return citycode[:3] if citycode.startswith("97") else citycode[:2]
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        OPERATOR = "operator", "Gestionnaire de réseau"
+        ENERGY_AGENCY = "energy_agency", "Agence locale de l’énergie, espace conseil"
+        LOCAL_AUTHORITY = "local_authority", "Collectivité"
+        NATIONAL_TEAM = "national_team", "Équipe nationale"
+
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    name = models.CharField("nom", max_length=200, unique=True)
+    email = models.EmailField(
+        "adresse de notification",
+        blank=True,
+        help_text="Reçoit les nouvelles demandes et les relances. Vide : les adresses des membres.",
+    )
+    networks = models.ManyToManyField(
+        HeatNetwork,
+        blank=True,
+        related_name="organisations",
+        verbose_name="réseaux gérés",
+        help_text="Les demandes proches de ces réseaux sont adressées à l’organisme.",
+    )
+    future_networks = models.ManyToManyField(
+        FutureNetwork,
+        blank=True,
+        related_name="organisations",
+        verbose_name="réseaux en construction gérés",
+    )
+    communes = ArrayField(
+        models.CharField(max_length=5),
+        default=list,
+        blank=True,
+        verbose_name="territoire : communes (codes INSEE)",
+        help_text="Codes INSEE séparés par des virgules, par exemple 95585,95018.",
+    )
+    departements = ArrayField(
+        models.CharField(max_length=3),
+        default=list,
+        blank=True,
+        verbose_name="territoire : départements",
+        help_text="Codes séparés par des virgules, par exemple 95,2A,974.",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "organisme"
+        verbose_name_plural = "organismes"
+        ordering = ["name"]
+        indexes = [
+            GinIndex(fields=["communes"], name="organisation_communes_gin"),
+            GinIndex(fields=["departements"], name="organisation_departements_gin"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        bad = [code for code in self.communes if not COMMUNE_CODE.match(code)]
+        if bad:
+            raise ValidationError({"communes": f"Codes INSEE invalides : {', '.join(bad)}."})
+        bad = [code for code in self.departements if not DEPARTEMENT_CODE.match(code)]
+        if bad:
+            raise ValidationError({"departements": f"Codes invalides : {', '.join(bad)}."})
+
+    def notification_emails(self) -> list[str]:
+        if self.email:
+            return [self.email]
+        return sorted(
+            {m.user.email for m in self.memberships.select_related("user") if m.user.email}
+        )
+
+
+class Membership(models.Model):
+    """A staff user's organisation: a user belongs to one organisation at most."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name="utilisateur",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="organisme",
+    )
+    created_at = models.DateTimeField("ajouté le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "membre"
+        verbose_name_plural = "membres"
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation}"
+
+
+class LeadQuerySet(models.QuerySet):
+    def not_anonymised(self):
+        return self.filter(anonymised_at__isnull=True)
+
+    def due_for_reminder(self, now):
+        return self.not_anonymised().filter(
+            status=Lead.Status.NEW,
+            organisation__isnull=False,
+            reminder_sent_at__isnull=True,
+            created_at__lte=now - timedelta(days=Lead.REMINDER_AFTER_DAYS),
+        )
+
+    def due_for_followup(self, now):
+        return (
+            self.not_anonymised()
+            .exclude(status=Lead.Status.MODERATION)
+            .filter(
+                followup_sent_at__isnull=True,
+                followup_contacted__isnull=True,
+                created_at__lte=now - timedelta(days=Lead.FOLLOWUP_AFTER_DAYS),
+            )
+        )
+
+    def past_retention(self, now):
+        days = settings.LEAD_RETENTION_DAYS
+        return self.not_anonymised().filter(last_activity_at__lt=now - timedelta(days=days))
+
+
+class Lead(models.Model):
+    """A contact request: a building, its heating, a requester, and what the service did with it."""
+
+    REMINDER_AFTER_DAYS = 7
+    FOLLOWUP_AFTER_DAYS = 30
+
+    class Structure(models.TextChoices):
+        CONDOMINIUM = "condominium", "Copropriété"
+        HOUSE = "house", "Maison individuelle"
+        PROFESSIONAL = "professional", "Professionnel"
+
+    class ProfessionalKind(models.TextChoices):
+        SYNDIC = "syndic", "Syndic de copropriété"
+        SOCIAL_LANDLORD = "social_landlord", "Bailleur social"
+        TERTIARY_MANAGER = "tertiary_manager", "Gestionnaire de bâtiments tertiaires"
+        DESIGN_OFFICE = "design_office", "Bureau d’études"
+        OTHER = "other", "Autre"
+
+    class HeatingEnergy(models.TextChoices):
+        GAS = "gas", "Gaz"
+        OIL = "oil", "Fioul"
+        ELECTRICITY = "electricity", "Électricité"
+        OTHER = "other", "Autre"
+
+    class HeatingType(models.TextChoices):
+        COLLECTIVE = "collective", "Collectif"
+        INDIVIDUAL = "individual", "Individuel"
+
+    class Status(models.TextChoices):
+        MODERATION = "moderation", "En modération"
+        NEW = "new", "À traiter"
+        CONTACTED = "contacted", "Recontacté pour étude"
+        OFFER_SENT = "offer_sent", "Proposition commerciale envoyée"
+        VOTED = "voted", "Voté en AG"
+        WORKS = "works", "Travaux en cours"
+        DONE = "done", "Réalisé"
+        NOT_FEASIBLE = "not_feasible", "Non réalisable"
+        ABANDONED = "abandoned", "Abandonné par le demandeur"
+
+    # The requester's building and heating.
+    structure = models.CharField("structure", max_length=20, choices=Structure.choices)
+    professional_kind = models.CharField(
+        "type de professionnel", max_length=20, choices=ProfessionalKind.choices, blank=True
+    )
+    company_name = models.CharField("société", max_length=200, blank=True)
+    first_name = models.CharField("prénom", max_length=100, blank=True)
+    last_name = models.CharField("nom", max_length=100, blank=True)
+    email = models.EmailField("adresse électronique", max_length=254, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    heating_energy = models.CharField(
+        "énergie de chauffage", max_length=20, choices=HeatingEnergy.choices
+    )
+    heating_type = models.CharField("mode de chauffage", max_length=20, choices=HeatingType.choices)
+    dwellings = models.PositiveIntegerField("nombre de logements", null=True, blank=True)
+    floor_area_m2 = models.PositiveIntegerField("surface chauffée (m²)", null=True, blank=True)
+    boiler_age_years = models.PositiveSmallIntegerField(
+        "âge de la chaudière collective (ans)", null=True, blank=True
+    )
+    general_assembly_date = models.DateField(
+        "date de l’assemblée générale prévue", null=True, blank=True
+    )
+    comment = models.TextField("commentaire", blank=True)
+    consent = models.BooleanField("consentement au traitement des données", default=False)
+    consent_at = models.DateTimeField("consentement donné le", null=True, blank=True)
+
+    # What the service knew when the request was sent.
+    address_label = models.CharField("adresse", max_length=200, blank=True)
+    location = models.PointField(
+        "position", srid=4326, geography=True, null=True, blank=True, spatial_index=True
+    )
+    code_insee = models.CharField("code INSEE", max_length=5, blank=True, db_index=True)
+    category = models.CharField("catégorie d’éligibilité", max_length=40, blank=True)
+    eligible = models.BooleanField("éligible", null=True, blank=True)
+    distance_m = models.PositiveIntegerField("distance au réseau (m)", null=True, blank=True)
+    network_id = models.CharField(
+        "identifiant du réseau", max_length=40, blank=True, help_text="Au moment de la demande."
+    )
+    network_name = models.CharField("nom du réseau", max_length=255, blank=True)
+    heat_network = models.ForeignKey(
+        HeatNetwork,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+        verbose_name="réseau",
+        help_text="Le réseau existant de la demande, s’il existe encore.",
+    )
+
+    # Routing and follow-up.
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+        verbose_name="organisme destinataire",
+        help_text="Vide : file de tri de l’équipe nationale.",
+    )
+    routing_reason = models.TextField("motif d’orientation", blank=True)
+    status = models.CharField(
+        "statut", max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    followup_contacted = models.BooleanField("recontacté selon le demandeur", null=True, blank=True)
+    followup_answered_at = models.DateTimeField("réponse au suivi le", null=True, blank=True)
+    reminder_sent_at = models.DateTimeField("relance envoyée le", null=True, blank=True)
+    followup_sent_at = models.DateTimeField("suivi envoyé le", null=True, blank=True)
+
+    token = models.CharField(
+        "jeton du lien personnel", max_length=64, unique=True, null=True, default=new_token
+    )
+    ip_hash = models.CharField("empreinte de l’adresse IP", max_length=64, blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
+    last_activity_at = models.DateTimeField("dernière activité le", default=timezone.now)
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
+
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande de contact"
+        verbose_name_plural = "demandes de contact"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="lead_organisation_status"),
+            models.Index(fields=["ip_hash", "created_at"], name="lead_ip_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent=True) | Q(anonymised_at__isnull=False),
+                name="lead_consent_given",
+            )
+        ]
+
+    def __str__(self):
+        return f"Demande n° {self.pk} — {self.address_label or 'adresse inconnue'}"
+
+    @property
+    def requester_status_label(self) -> str:
+        """The status as the requester sees it."""
+        if self.status in {self.Status.NEW, self.Status.MODERATION}:
+            return REQUESTER_PENDING_LABEL
+        return self.get_status_display()
+
+    @property
+    def requester_name(self) -> str:
+        return " ".join(part for part in [self.first_name, self.last_name] if part)
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+    def get_absolute_url(self):
+        return reverse("contacts:lead_private", args=[self.token]) if self.token else ""
+
+    def admin_url(self) -> str:
+        return reverse("admin:contacts_lead_change", args=[self.pk])
+
+
+class LeadEvent(models.Model):
+    """One thing that happened to a lead: the history shown to the back office (and, for the
+    requester, the replies)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Création"
+        STATUS = "status", "Changement de statut"
+        REPLY = "reply", "Réponse au demandeur"
+        NOTE = "note", "Note interne"
+        REASSIGNMENT = "reassignment", "Réaffectation"
+        EMAIL = "email", "Courriel"
+        FOLLOWUP = "followup", "Réponse au suivi"
+        ANONYMISED = "anonymised", "Anonymisation"
+
+    lead = models.ForeignKey(
+        Lead, on_delete=models.CASCADE, related_name="events", verbose_name="demande"
+    )
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField("date", default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="auteur",
+        help_text="Vide : le service ou le demandeur.",
+    )
+    from_status = models.CharField(
+        "statut précédent", max_length=20, choices=Lead.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        "nouveau statut", max_length=20, choices=Lead.Status.choices, blank=True
+    )
+    from_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="organisme précédent",
+    )
+    to_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="nouvel organisme",
+    )
+    note = models.TextField("message ou note", blank=True)
+
+    class Meta:
+        verbose_name = "événement"
+        verbose_name_plural = "historique"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class OutgoingEmail(models.Model):
+    """One email to send, sent, or that failed: the back office shows failures and retries."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", "Confirmation au demandeur"
+        NOTIFICATION = "notification", "Transmission à l’organisme"
+        REMINDER = "reminder", "Relance de l’organisme"
+        FOLLOWUP = "followup", "Suivi du demandeur"
+        REPLY = "reply", "Réponse au demandeur"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "En attente d’envoi"
+        SENT = "sent", "Envoyé"
+        FAILED = "failed", "Échec"
+        CANCELLED = "cancelled", "Annulé"
+
+    TO_REQUESTER = frozenset({Kind.CONFIRMATION, Kind.FOLLOWUP, Kind.REPLY})
+
+    lead = models.ForeignKey(
+        Lead,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emails",
+        verbose_name="demande",
+    )
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    recipient = models.CharField("destinataire", max_length=254)
+    reply_to = models.CharField("répondre à", max_length=254, blank=True)
+    subject = models.CharField("objet", max_length=255)
+    body = models.TextField("texte")
+    status = models.CharField(
+        "état", max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+    next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "courriel"
+        verbose_name_plural = "courriels"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.subject}"

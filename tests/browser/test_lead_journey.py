@@ -1,0 +1,127 @@
+"""Journey 2: from the eligibility result to a contact request, its confirmation and the email."""
+
+import base64
+from urllib.parse import urlencode
+
+import pytest
+from django.core import mail
+
+from contacts.models import Lead
+from tests.conftest import serious_accessibility_violations
+from tests.contacts.factories import OrganisationFactory
+from tests.eligibility.factories import SARCELLES, AddressFactory, HeatNetworkFactory, route_east_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LABEL = "15 Allée Paul Dukas 95200 Sarcelles"
+# A 1×1 transparent PNG: map tiles never leave the machine during tests.
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.fixture
+def sarcelles():
+    AddressFactory()
+    network = HeatNetworkFactory(
+        network_id="9502C",
+        name="Grand Ensemble Sarcelles-Locheres",
+        operator="DALKIA Paris la Defense",
+        route=route_east_of(SARCELLES, 48),
+    )
+    return OrganisationFactory(
+        name="Dalkia Île-de-France", email="demandes@dalkia.example.fr", networks=[network]
+    )
+
+
+@pytest.fixture
+def no_tiles(page):
+    """Map tiles never leave the machine: a blank tile answers."""
+    page.route(
+        "https://*.tile.openstreetmap.fr/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
+    )
+    return page
+
+
+def fill_requester(page):
+    page.get_by_text("Copropriété", exact=True).click()
+    page.get_by_text("Gaz", exact=True).click()
+    page.get_by_label("Nombre de logements").fill("48")
+    page.get_by_label("Prénom").fill("Camille")
+    page.locator("#id_last_name").fill("Martin")
+    page.get_by_label("Adresse électronique").fill("camille.martin@exemple.fr")
+    page.get_by_label("Commentaire (facultatif)").fill("Chaudière de 1998 <à remplacer>.")
+    page.locator("label[for=id_consent]").click()
+
+
+def test_from_the_result_page_to_the_confirmation_and_the_email(no_tiles, sarcelles):
+    page = no_tiles
+    query = {
+        "adresse": LABEL,
+        "chauffage": "collective",
+        "lat": SARCELLES[0],
+        "lon": SARCELLES[1],
+        "citycode": "95585",
+        "label": LABEL,
+    }
+    page.goto(f"/eligibilite/?{urlencode(query)}")
+    page.get_by_role("link", name="Demander une étude gratuite").click()
+
+    page.wait_for_url("**/demande-de-contact/?**")
+    assert page.get_by_label("Adresse de l’immeuble").input_value() == LABEL
+    assert "potentiellement raccordable" in page.locator("#verdict").inner_text()
+    assert page.get_by_label("Collectif (une chaudière pour tout l’immeuble)").is_checked()
+    assert serious_accessibility_violations(page) == []
+
+    fill_requester(page)
+    page.get_by_role("button", name="Envoyer ma demande").click()
+
+    page.wait_for_url("**/demande-de-contact/confirmation/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Votre demande est enregistrée"
+    assert "Dalkia Île-de-France" in page.locator("#destinataire").inner_text()
+    assert page.get_by_role("link", name="Je donne mon avis").count() == 1
+    assert serious_accessibility_violations(page) == []
+    assert page.console_errors == []
+
+    lead = Lead.objects.get()
+    assert lead.organisation == sarcelles and lead.eligible
+    (confirmation,) = [m for m in mail.outbox if m.to == ["camille.martin@exemple.fr"]]
+    assert f"/demande/{lead.token}/" in confirmation.body
+    (notification,) = [m for m in mail.outbox if m.to == ["demandes@dalkia.example.fr"]]
+    assert "Chaudière de 1998 <à remplacer>." in notification.body
+
+    page.goto(f"/demande/{lead.token}/")
+    assert "En cours de traitement" in page.locator("#statut").text_content()
+    assert serious_accessibility_violations(page) == []
+
+
+def test_the_standalone_form_with_the_autocomplete_and_its_error_states(no_tiles, sarcelles):
+    page = no_tiles
+    page.goto("/demande-de-contact/")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.wait_for_load_state()
+    summary = page.locator("#erreurs-formulaire")
+    assert "Indiquez l’adresse de l’immeuble." in summary.inner_text()
+    assert page.get_by_label("Prénom").get_attribute("aria-invalid") == "true"
+    assert serious_accessibility_violations(page) == []
+    # The browser reports the form's 400 status as a console error: that one is expected.
+    assert [str(e.text) for e in page.console_errors] == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+    page.console_errors.clear()
+
+    field = page.get_by_role("combobox", name="Adresse de l’immeuble")
+    field.press_sequentially("15 allee paul duk", delay=30)
+    page.get_by_role("option", name=LABEL).wait_for()
+    field.press("ArrowDown")
+    field.press("Enter")
+    page.get_by_text("Individuel (une chaudière ou des radiateurs par logement)").click()
+    fill_requester(page)
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.wait_for_url("**/demande-de-contact/confirmation/")
+    lead = Lead.objects.get()
+    assert lead.location is not None and lead.code_insee == "95585"
+    assert lead.heating_type == "individual"
+    assert "boucle d’eau chaude collective" in page.content()
+    assert page.console_errors == []
