@@ -1,0 +1,140 @@
+import gzip
+import shutil
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.management.base import CommandError
+
+from eligibility.models import Address
+from eligibility.text import normalize
+from tests.imports.conftest import DEMO, fixture, run
+
+pytestmark = pytest.mark.django_db
+
+BAN_EXTRACT = str(DEMO / "addresses" / "adresses-95-extrait.csv")
+
+
+def test_the_real_val_d_oise_extract_is_imported():
+    report = run("import_ban_addresses", BAN_EXTRACT)
+
+    assert "530 adresses créées, 0 mise à jour, 0 inchangée, 0 rejetée" in report
+    address = Address.objects.get(ban_id="95585_1920_00015")
+    assert address.label == "15 Allée Paul Dukas 95200 Sarcelles"
+    assert address.search_label == "15 allee paul dukas 95200 sarcelles"
+    assert address.location.coords == pytest.approx((2.372514, 48.974443))
+
+
+def test_search_labels_are_those_of_normalize_on_the_whole_address():
+    run("import_ban_addresses", fixture("ban-addresses.csv"))
+    run("import_ban_addresses", BAN_EXTRACT)
+
+    for address in Address.objects.all():
+        parts = [str(address.numero or ""), address.rep, address.nom_voie]
+        parts += [address.code_postal, address.nom_commune]
+        assert address.search_label == normalize(" ".join(p for p in parts if p))
+
+
+def test_the_official_layout_is_read_and_bad_rows_are_rejected():
+    report = run("import_ban_addresses", fixture("ban-addresses.csv"))
+
+    assert "3 adresses créées, 0 mise à jour, 0 inchangée, 5 rejetées" in report
+    assert "ligne 5 : position (lon, lat) manquante" in report
+    assert "ligne 6 : code postal « 9520 » invalide (5 chiffres)" in report
+    assert "ligne 7 : code INSEE « 9558 » invalide" in report
+    assert "ligne 8 : identifiant BAN 95585_1920_00015 en double (déjà ligne 2)" in report
+    assert "ligne 9 : lat : 248.9745 hors limites" in report
+    copeau = Address.objects.get(ban_id="95585_1320_00016")
+    assert (copeau.rep, copeau.search_label) == (
+        "bis",
+        "16 bis boulevard jacques copeau 95200 sarcelles",
+    )
+    ajaccio = Address.objects.get(code_insee="2A004")
+    assert ajaccio.location.distance(Point(8.7369, 41.9256)) < 1e-9  # decimal commas
+
+
+def test_second_run_updates_without_duplicates():
+    run("import_ban_addresses", BAN_EXTRACT)
+    Address.objects.filter(ban_id="95585_1920_00015").update(nom_voie="Ancien nom")
+
+    report = run("import_ban_addresses", BAN_EXTRACT)
+
+    assert "0 adresse créée, 1 mise à jour, 529 inchangées, 0 rejetée" in report
+    assert Address.objects.count() == 530
+    assert Address.objects.get(ban_id="95585_1920_00015").nom_voie == "Allée Paul Dukas"
+
+
+def test_a_moved_address_is_updated():
+    run("import_ban_addresses", BAN_EXTRACT)
+    Address.objects.filter(ban_id="95585_1920_00015").update(location=Point(2.0, 48.0, srid=4326))
+
+    report = run("import_ban_addresses", BAN_EXTRACT)
+
+    assert "1 mise à jour" in report
+    assert Address.objects.get(ban_id="95585_1920_00015").location.coords == pytest.approx(
+        (2.372514, 48.974443)
+    )
+
+
+def test_a_gzipped_file_is_read(tmp_path):
+    archive = tmp_path / "adresses-95.csv.gz"
+    with open(BAN_EXTRACT, "rb") as source, gzip.open(archive, "wb") as target:
+        shutil.copyfileobj(source, target)
+
+    report = run("import_ban_addresses", str(archive))
+
+    assert "530 adresses créées" in report
+
+
+def test_a_truncated_gzip_is_refused_and_nothing_is_written(tmp_path):
+    archive = tmp_path / "adresses-95.csv.gz"
+    with open(BAN_EXTRACT, "rb") as source, gzip.open(archive, "wb") as target:
+        shutil.copyfileobj(source, target)
+    archive.write_bytes(archive.read_bytes()[:4000])
+
+    with pytest.raises(CommandError, match="archive gzip illisible ou tronquée"):
+        run("import_ban_addresses", str(archive))
+    assert not Address.objects.exists()
+
+
+def test_dry_run_writes_nothing():
+    report = run("import_ban_addresses", BAN_EXTRACT, dry_run=True)
+
+    assert "530 adresses créées" in report
+    assert not Address.objects.exists()
+
+
+def test_a_comma_separated_file_is_refused_with_the_columns_found(tmp_path):
+    path = tmp_path / "adresses.csv"
+    path.write_text(
+        "id,numero,rep,nom_voie,code_postal,code_insee,nom_commune,lon,lat\n", encoding="utf-8"
+    )
+
+    with pytest.raises(
+        CommandError, match="colonne\\(s\\) obligatoire\\(s\\) absente\\(s\\) : id, numero"
+    ):
+        run("import_ban_addresses", str(path))
+
+
+def test_a_latin1_file_is_refused(tmp_path):
+    path = tmp_path / "adresses.csv"
+    with open(BAN_EXTRACT, encoding="utf-8") as source:
+        path.write_bytes(source.read().encode("latin-1", errors="replace"))
+
+    with pytest.raises(CommandError, match="n’est pas encodé en UTF-8"):
+        run("import_ban_addresses", str(path))
+    assert not Address.objects.exists()
+
+
+def test_a_file_cut_after_chunks_were_written_leaves_the_database_as_before(tmp_path, monkeypatch):
+    from eligibility.management.commands import import_ban_addresses
+
+    run("import_ban_addresses", fixture("ban-addresses.csv"))
+    before = sorted(Address.objects.values_list("ban_id", "nom_voie"))
+    monkeypatch.setattr(import_ban_addresses, "CHUNK", 100)  # 5 chunks written before the end
+    cut = tmp_path / "adresses-95.csv"
+    with open(BAN_EXTRACT, encoding="utf-8") as source:
+        cut.write_text(source.read()[:-40], encoding="utf-8")
+
+    with pytest.raises(CommandError, match="est tronqué : la dernière ligne \\(531\\)"):
+        run("import_ban_addresses", str(cut))
+    assert sorted(Address.objects.values_list("ban_id", "nom_voie")) == before
