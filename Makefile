@@ -28,6 +28,8 @@ setup-browser:
 
 demo-data:
 	$(VENV)/python manage.py load_demo_data --if-empty
+	$(VENV)/python manage.py create_demo_accounts
+	$(VENV)/python manage.py load_library_content
 
 lint:
 	$(VENV)/ruff check .

@@ -36,7 +36,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin with the back office's site (two-factor login, scoped to organisations).
+    "contacts.admin_apps.BackOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "leaflet",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "chauffage",
     "eligibility",
     "contacts",
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -262,3 +266,38 @@ TASKS = {
 
 # Contact requests are anonymised this many days after their last activity (3 years).
 LEAD_RETENTION_DAYS = env.int("LEAD_RETENTION_DAYS", default=1095)
+
+# Back office (the Django admin, contacts/admin.py). Staff log in with a password and a TOTP code
+# (django-otp). The national team and superusers always need the code, except in the test suite,
+# whose admin tests of other apps log in with a password only (tests/backoffice turn it on);
+# production refuses to turn it off. Other staff (operators, agencies) need it when
+# OTP_REQUIRED_FOR_ALL_STAFF is true: the default in production, not on a developer's machine.
+OTP_REQUIRED_FOR_ADMINS = env.bool("OTP_REQUIRED_FOR_ADMINS", default=DJANGO_ENV != "test")
+if IS_PRODUCTION and not OTP_REQUIRED_FOR_ADMINS:
+    raise ImproperlyConfigured("OTP_REQUIRED_FOR_ADMINS must stay on in production.")
+OTP_REQUIRED_FOR_ALL_STAFF = env.bool("OTP_REQUIRED_FOR_ALL_STAFF", default=IS_PRODUCTION)
+OTP_TOTP_ISSUER = "France Chaleur Urbaine"
+# Wrong codes make the next attempt wait 1, 2, 4… seconds (per device).
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Password of the demo accounts (`manage.py create_demo_accounts`, run by `make run`); empty: a
+# random one, printed once when the accounts are created.
+DEMO_ACCOUNTS_PASSWORD = env("DEMO_ACCOUNTS_PASSWORD", default="")
+
+# Ambassador condominiums (ambassadors/). A sign-up chooses its network among those whose route
+# passes within AMBASSADOR_NETWORK_RADIUS_M metres of the building (and those without a route in its
+# commune). Messages relayed between askers and ambassadors are anonymised this many days after
+# the last message of their conversation; their reply links expire then too. Sign-ups whose email
+# was never confirmed are deleted, and refused ones anonymised, AMBASSADOR_PENDING_DAYS days after
+# the sign-up (`manage.py purge_ambassadors`, daily).
+AMBASSADOR_NETWORK_RADIUS_M = env.int("AMBASSADOR_NETWORK_RADIUS_M", default=1000)
+AMBASSADOR_MESSAGE_RETENTION_DAYS = env.int("AMBASSADOR_MESSAGE_RETENTION_DAYS", default=365)
+AMBASSADOR_PENDING_DAYS = env.int("AMBASSADOR_PENDING_DAYS", default=30)
+# Where the national team is told that an ambassador awaits moderation (empty: nobody).
+AMBASSADOR_MODERATION_EMAIL = env("AMBASSADOR_MODERATION_EMAIL", default=CONTACT_EMAIL)
+# Messages to ambassadors and replies per client address ("requests/seconds"): volunteers' inboxes
+# deserve a stricter limit than the other forms.
+RATELIMIT_AMBASSADOR_MESSAGES = env("RATELIMIT_AMBASSADOR_MESSAGES", default="5/3600")
+
+# Document library (/ressources): one client's downloads counted for the statistics,
+# "downloads/seconds"; beyond it the file is still served, but not counted again.
+RATELIMIT_DOWNLOADS = env("RATELIMIT_DOWNLOADS", default="30/3600")

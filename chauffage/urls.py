@@ -12,6 +12,8 @@ urlpatterns = [
     path("", eligibility_views.home, name="home"),
     path("", include("eligibility.urls")),
     path("", include("contacts.urls")),
+    path("", include("ambassadors.urls")),
+    path("", include("library.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
     path("accessibilite/", views.information_page, {"page": "accessibility"}, name="accessibility"),

@@ -1,87 +1,495 @@
-"""Minimal back office, for the national team's administrators (superusers) only, until the
-scoped back office for operators and agencies exists: leads are read-only here, and no other
-staff account sees them."""
+"""The operators' back office (Django admin, customised; French).
 
-from django.contrib import admin
+Least privilege between organisations: a staff member reaches the leads of their organisation
+only (`Lead.objects.visible_to`), the national team (and superusers) all of them. Every way in goes
+through `LeadAdmin.get_queryset` or `has_*_permission(obj)`: the list, its filters (whose choices
+come from the visible leads), the search and the autocomplete, the change, history and delete
+URLs (another organisation's lead is a 404, like a lead that does not exist), the exports, the
+inlines, the action pages. The model permissions come from the groups of contacts/groups.py.
 
-from contacts.models import Lead, LeadEvent, Membership, Organisation, OutgoingEmail
+What the requester sent is read-only. Staff act on a lead through the action forms of its page
+(contacts/admin_forms.py), each calling one service of contacts/services.py that records who did
+what and when (LeadEvent): there is no ModelAdmin save.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from contacts import admin_forms, exports, services
+from contacts.models import (
+    Lead,
+    LeadEvent,
+    Membership,
+    Organisation,
+    OutgoingEmail,
+    is_national_team,
+    membership_organisation,
+)
+from contacts.routing import CATEGORY_LABELS
 
 
-class SuperuserOnly:
+class NationalTeamOnly:
+    """Model permissions and membership of the national team (or superuser)."""
+
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return is_national_team(request.user) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return is_national_team(request.user) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, *args):
-        return self.has_module_permission(request)
+        return is_national_team(request.user) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return is_national_team(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return request.user.is_superuser
 
 
-class ReadOnly(SuperuserOnly):
-    def has_add_permission(self, request, *args):
-        return False
+class NotFoundWhenHidden:
+    """A hidden or missing object is a 404, the same for both: no message saying which."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404(f"Aucun objet « {opts.verbose_name} » avec cet identifiant.")
 
 
-class MembershipInline(SuperuserOnly, admin.TabularInline):
+# --- Organisations ------------------------------------------------------------------------------
+
+
+class MembershipInline(NationalTeamOnly, admin.TabularInline):
     model = Membership
     raw_id_fields = ["user"]
     extra = 0
 
+    def has_delete_permission(self, request, obj=None):
+        return is_national_team(request.user) and request.user.has_perm(
+            "contacts.delete_membership"
+        )
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(SuperuserOnly, admin.ModelAdmin):
-    list_display = ["name", "kind", "email"]
+class OrganisationAdmin(NationalTeamOnly, NotFoundWhenHidden, admin.ModelAdmin):
+    list_display = ["name", "kind", "email", "territory"]
     list_filter = ["kind"]
     search_fields = ["name", "email"]
     filter_horizontal = ["networks", "future_networks"]
     inlines = [MembershipInline]
 
+    @admin.display(description="territoire")
+    def territory(self, organisation):
+        return ", ".join([*organisation.departements, *organisation.communes])
 
-class LeadEventInline(ReadOnly, admin.TabularInline):
-    model = LeadEvent
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "to_organisation", "note"]
-    readonly_fields = fields
+
+# --- Leads --------------------------------------------------------------------------------------
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The statuses of product.md; moderation only for the national team (nobody else sees it)."""
+
+    title = "statut"
+    parameter_name = "statut"
+
+    def lookups(self, request, model_admin):
+        national = is_national_team(request.user)
+        return [
+            (value, label)
+            for value, label in Lead.Status.choices
+            if national or value not in services.NATIONAL_TEAM_STATUSES
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class NetworkFilter(admin.SimpleListFilter):
+    """The networks of the leads this staff member sees, never another organisation's."""
+
+    title = "réseau"
+    parameter_name = "reseau"
+
+    def lookups(self, request, model_admin):
+        networks = {}
+        visible = model_admin.get_queryset(request).exclude(network_id="").order_by("network_id")
+        for network_id, name in visible.values_list("network_id", "network_name").distinct():
+            networks.setdefault(network_id, f"{network_id} {name}".strip())
+        return list(networks.items())
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(network_id=self.value())
+        return queryset
+
+
+class ReassignmentRequestedFilter(admin.SimpleListFilter):
+    title = "réaffectation demandée"
+    parameter_name = "reaffectation"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "Oui")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(reassignment_requested_at__isnull=False)
+        return queryset
+
+
+class LeadInlineMixin:
+    """Read-only history under a lead: visible when the lead is."""
+
     extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_view_permission(self, request, obj=None):
+        lead_admin = self.admin_site.get_model_admin(Lead)
+        return super().has_view_permission(request, obj) and lead_admin.has_view_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
-class OutgoingEmailInline(ReadOnly, admin.TabularInline):
+class LeadEventInline(LeadInlineMixin, admin.TabularInline):
+    model = LeadEvent
+    fields = [
+        "created_at",
+        "kind",
+        "author",
+        "from_status",
+        "to_status",
+        "from_organisation_name",
+        "to_organisation_name",
+        "note",
+    ]
+    readonly_fields = fields
+    verbose_name_plural = "historique (qui, quand, quoi)"
+
+    # Names, not links: the staff of an operator may not open users or organisations.
+    @admin.display(description="auteur")
+    def author(self, event):
+        if event.actor is None:
+            return "le service ou le demandeur"
+        return event.actor.get_full_name() or event.actor.get_username()
+
+    @admin.display(description="organisme précédent")
+    def from_organisation_name(self, event):
+        return event.from_organisation.name if event.from_organisation else "-"
+
+    @admin.display(description="nouvel organisme")
+    def to_organisation_name(self, event):
+        return event.to_organisation.name if event.to_organisation else "-"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("actor", "from_organisation", "to_organisation")
+        )
+
+
+class OutgoingEmailInline(LeadInlineMixin, admin.TabularInline):
     model = OutgoingEmail
     fields = ["created_at", "kind", "recipient", "subject", "status", "attempts", "last_error"]
     readonly_fields = fields
-    extra = 0
+    verbose_name_plural = "courriels envoyés, en attente ou en échec"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_national_team(request.user):
+            return queryset
+        # An organisation sees what went to the requester and to itself, not to others.
+        organisation = membership_organisation(request.user)
+        own = organisation.notification_emails() if organisation is not None else []
+        return queryset.filter(Q(kind__in=OutgoingEmail.TO_REQUESTER) | Q(recipient__in=own))
+
+
+REQUESTER_FIELDS = [
+    "structure",
+    "professional_kind",
+    "company_name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+]
+BUILDING_FIELDS = [
+    "address_label",
+    "code_insee",
+    "heating_type",
+    "heating_energy",
+    "dwellings",
+    "floor_area_m2",
+    "boiler_age_years",
+    "general_assembly_date",
+    "comment",
+]
+ELIGIBILITY_FIELDS = ["category_label", "eligible", "distance_m", "network_id", "network_name"]
+FOLLOWUP_FIELDS = [
+    "status",
+    "organisation_name",
+    "routing_reason",
+    "reassignment_requested_at",
+    "created_at",
+    "last_activity_at",
+    "reminder_sent_at",
+    "followup_sent_at",
+    "followup_contacted",
+    "followup_answered_at",
+    "consent_at",
+    "anonymised_at",
+]
 
 
 @admin.register(Lead)
-class LeadAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["pk", "created_at", "address_label", "status", "organisation", "eligible"]
-    list_filter = ["status", "organisation", "heating_energy", "heating_type", "eligible"]
-    search_fields = ["address_label", "email", "last_name", "network_id"]
+class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
+    list_display = [
+        "received_on",
+        "address_label",
+        "commune",
+        "structure",
+        "status",
+        "heating_energy",
+        "dwellings",
+        "network",
+        "organisation",
+        "age_days",
+    ]
+    list_display_links = ["received_on", "address_label"]
+    list_select_related = ["organisation"]
+    search_fields = ["first_name", "last_name", "email", "company_name", "address_label"]
+    search_help_text = "Nom, adresse électronique, société, adresse ou commune."
     date_hierarchy = "created_at"
-    exclude = ["token", "ip_hash"]
+    list_per_page = 50
+    view_on_site = False  # the requester's private link is theirs alone
+    actions = ["export_csv", "export_xlsx"]
     inlines = [LeadEventInline, OutgoingEmailInline]
+    fieldsets = [
+        ("Demandeur", {"fields": REQUESTER_FIELDS}),
+        ("Bâtiment et chauffage", {"fields": BUILDING_FIELDS}),
+        ("Éligibilité au moment de la demande", {"fields": ELIGIBILITY_FIELDS}),
+        ("Orientation et suivi", {"fields": FOLLOWUP_FIELDS}),
+    ]
+    readonly_fields = REQUESTER_FIELDS + BUILDING_FIELDS + ELIGIBILITY_FIELDS + FOLLOWUP_FIELDS
+    change_form_template = "admin/contacts/lead/change_form.html"
+    change_list_template = "admin/contacts/lead/change_list.html"
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name not in self.exclude]
+    # Scope ---------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def _in_scope(self, request, lead) -> bool:
+        return Lead.objects.visible_to(request.user).filter(pk=lead.pk).exists()
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or self._in_scope(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._in_scope(request, obj))
+
+    def has_add_permission(self, request):
+        return False  # leads come from the public form
+
+    def has_delete_permission(self, request, obj=None):
+        # Personal data leaves through anonymisation, which keeps the statistics.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_list_filter(self, request):
+        filters = [StatusFilter, NetworkFilter, "heating_energy", "heating_type"]
+        if is_national_team(request.user):
+            filters += [
+                ("organisation", admin.RelatedOnlyFieldListFilter),
+                ReassignmentRequestedFilter,
+                "eligible",
+            ]
+        return filters
+
+    # Columns -------------------------------------------------------------------------------
+
+    @admin.display(description="reçue le", ordering="created_at")
+    def received_on(self, lead):
+        return timezone.localtime(lead.created_at).strftime("%d/%m/%Y")
+
+    @admin.display(description="commune", ordering="code_insee")
+    def commune(self, lead):
+        return services.commune_label(lead.address_label) or lead.code_insee
+
+    @admin.display(description="réseau", ordering="network_id")
+    def network(self, lead):
+        return f"{lead.network_id} {lead.network_name}".strip()
+
+    @admin.display(description="ancienneté (jours)", ordering="-created_at")
+    def age_days(self, lead):
+        return (timezone.now() - lead.created_at).days
+
+    @admin.display(description="organisme destinataire")
+    def organisation_name(self, lead):
+        if lead.organisation is None:
+            return "File de tri de l’équipe nationale"
+        return f"{lead.organisation.name} ({lead.organisation.get_kind_display().lower()})"
+
+    @admin.display(description="catégorie d’éligibilité")
+    def category_label(self, lead):
+        return CATEGORY_LABELS.get(lead.category, lead.category)
+
+    # Change page: read-only, with the action forms ------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"title": "Demandes de contact", **(extra_context or {})}
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method not in {"GET", "HEAD"}:
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        lead = self.get_object(request, unquote(object_id))
+        context = {
+            "title": "Demande de contact",
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_delete": False,
+        }
+        if lead is not None and self.has_change_permission(request, lead):
+            context["lead_actions"] = self._action_forms(request, lead)
+        return super().change_view(
+            request, object_id, form_url, {**context, **(extra_context or {})}
+        )
+
+    def _action_forms(self, request, lead):
+        national = is_national_team(request.user)
+        forms = []
+        for slug, form_class in admin_forms.ACTIONS.items():
+            if form_class.national_team_only and not national:
+                continue
+            if slug == "demande-de-reaffectation" and national:
+                continue  # the national team reassigns directly
+            form = form_class(lead=lead, user=request.user)
+            if slug == "renvoi-courriel" and not form.fields["email"].queryset.exists():
+                continue
+            if slug == "statut" and not form.fields["status"].choices:
+                continue
+            if slug == "reponse" and (lead.is_anonymised or lead.status == Lead.Status.MODERATION):
+                continue
+            forms.append((slug, form, self._action_url(lead, slug)))
+        return forms
+
+    def _action_url(self, lead, slug):
+        return reverse(
+            "admin:contacts_lead_action", args=[lead.pk, slug], current_app=self.admin_site.name
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/traiter/<slug:action>/",
+                self.admin_site.admin_view(self.lead_action),
+                name="contacts_lead_action",
+            ),
+            path(
+                "export/<slug:fmt>/",
+                self.admin_site.admin_view(self.export_view),
+                name="contacts_lead_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def lead_action(self, request, object_id, action):
+        """One action on a lead: its form alone on a page (GET, or POST with errors); a valid
+        POST calls the service and goes back to the lead."""
+        form_class = admin_forms.ACTIONS.get(action)
+        lead = self.get_object(request, unquote(object_id))
+        if form_class is None or lead is None:
+            raise Http404("Action ou demande introuvable.")
+        if not self.has_change_permission(request, lead):
+            raise PermissionDenied
+        if form_class.national_team_only and not is_national_team(request.user):
+            raise PermissionDenied
+        form = form_class(request.POST or None, lead=lead, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                form.run()
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, form.success, messages.SUCCESS)
+                return redirect(
+                    reverse(
+                        "admin:contacts_lead_change",
+                        args=[lead.pk],
+                        current_app=self.admin_site.name,
+                    )
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{form.title} — {lead}",
+            "subtitle": str(lead),
+            "lead": lead,
+            "form": form,
+            "action_url": self._action_url(lead, action),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/contacts/lead/action.html", context)
+
+    # Exports -------------------------------------------------------------------------------
+
+    def export_view(self, request, fmt):
+        """The leads of the list as it is shown (scope, filters, search), all pages."""
+        if fmt not in {"csv", "xlsx"}:
+            raise Http404("Format inconnu.")
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            self.message_user(request, "Filtres invalides : export annulé.", messages.ERROR)
+            return redirect(reverse("admin:contacts_lead_changelist"))
+        return exports.response(changelist.get_queryset(request), fmt, user=request.user)
+
+    @admin.action(description="Exporter la sélection (CSV)", permissions=["view"])
+    def export_csv(self, request, queryset):
+        return exports.response(queryset.visible_to(request.user), "csv", user=request.user)
+
+    @admin.action(description="Exporter la sélection (Excel)", permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return exports.response(queryset.visible_to(request.user), "xlsx", user=request.user)
+
+
+# --- Emails and audit trail (national team) -----------------------------------------------------
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(ReadOnly, admin.ModelAdmin):
+class OutgoingEmailAdmin(NationalTeamOnly, NotFoundWhenHidden, admin.ModelAdmin):
     list_display = ["created_at", "kind", "recipient", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["recipient", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
     readonly_fields = [
         "lead",
         "kind",
@@ -96,3 +504,71 @@ class OutgoingEmailAdmin(ReadOnly, admin.ModelAdmin):
         "created_at",
         "sent_at",
     ]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the resend action is the only change
+
+    def has_resend_permission(self, request):
+        return is_national_team(request.user) and request.user.has_perm(
+            "contacts.change_outgoingemail"
+        )
+
+    @admin.action(
+        description="Renvoyer les courriels en échec sélectionnés", permissions=["resend"]
+    )
+    def resend(self, request, queryset):
+        failed = queryset.filter(status=OutgoingEmail.Status.FAILED)
+        for email in failed:
+            services.resend_email(email=email, actor=request.user)
+        skipped = queryset.count() - len(failed)
+        self.message_user(request, f"{len(failed)} courriel(s) remis en file d’envoi.")
+        if skipped:
+            self.message_user(
+                request, f"{skipped} courriel(s) ignoré(s) : pas en échec.", messages.WARNING
+            )
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(NationalTeamOnly, NotFoundWhenHidden, admin.ModelAdmin):
+    """Who changed what in the back office (networks, organisations, members…): Django's own
+    journal, read-only. What happens to leads is in their history (LeadEvent)."""
+
+    list_display = ["action_time", "user", "content_type", "object_link", "action_flag", "changes"]
+    list_filter = ["action_flag", "content_type"]
+    search_fields = ["object_repr", "change_message", "user__username"]
+    date_hierarchy = "action_time"
+    list_select_related = ["user", "content_type"]
+    fields = [
+        "action_time",
+        "user",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "action_flag",
+        "changes",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="objet")
+    def object_link(self, entry):
+        if entry.action_flag != DELETION:
+            url = entry.get_admin_url()
+            if url:
+                return format_html('<a href="{}">{}</a>', url, entry.object_repr)
+        return entry.object_repr
+
+    @admin.display(description="modifications")
+    def changes(self, entry):
+        return entry.get_change_message()

@@ -112,6 +112,26 @@ class Organisation(models.Model):
         )
 
 
+def membership_organisation(user) -> "Organisation | None":
+    """The organisation of a staff user, or None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.membership.organisation
+    except Membership.DoesNotExist:
+        return None
+
+
+def is_national_team(user) -> bool:
+    """Superusers and the members of a national-team organisation see and do everything."""
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    if user.is_superuser:
+        return True
+    organisation = membership_organisation(user)
+    return organisation is not None and organisation.kind == Organisation.Kind.NATIONAL_TEAM
+
+
 class Membership(models.Model):
     """A staff user's organisation: a user belongs to one organisation at most."""
 
@@ -138,6 +158,19 @@ class Membership(models.Model):
 
 
 class LeadQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The leads a staff user may see (least privilege): all of them for the national team;
+        for the staff of an operator, agency or authority, those assigned to their organisation,
+        except the ones held in moderation; none for anybody else."""
+        if user is None or not user.is_active or not user.is_staff:
+            return self.none()
+        if is_national_team(user):
+            return self
+        organisation = membership_organisation(user)
+        if organisation is None:
+            return self.none()
+        return self.filter(organisation=organisation).exclude(status=Lead.Status.MODERATION)
+
     def not_anonymised(self):
         return self.filter(anonymised_at__isnull=True)
 
@@ -264,6 +297,12 @@ class Lead(models.Model):
         help_text="Vide : file de tri de l’équipe nationale.",
     )
     routing_reason = models.TextField("motif d’orientation", blank=True)
+    reassignment_requested_at = models.DateTimeField(
+        "réaffectation demandée le",
+        null=True,
+        blank=True,
+        help_text="Par l’organisme destinataire ; effacé quand l’équipe nationale réaffecte.",
+    )
     status = models.CharField(
         "statut", max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
     )
@@ -333,6 +372,7 @@ class LeadEvent(models.Model):
         REPLY = "reply", "Réponse au demandeur"
         NOTE = "note", "Note interne"
         REASSIGNMENT = "reassignment", "Réaffectation"
+        REASSIGNMENT_REQUEST = "reassignment_request", "Demande de réaffectation"
         EMAIL = "email", "Courriel"
         FOLLOWUP = "followup", "Réponse au suivi"
         ANONYMISED = "anonymised", "Anonymisation"
@@ -393,6 +433,7 @@ class OutgoingEmail(models.Model):
         REMINDER = "reminder", "Relance de l’organisme"
         FOLLOWUP = "followup", "Suivi du demandeur"
         REPLY = "reply", "Réponse au demandeur"
+        REASSIGNMENT_REQUEST = "reassignment_request", "Demande de réaffectation"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "En attente d’envoi"

@@ -1,5 +1,12 @@
 """What happens to a lead, one keyword-only function per step: create it (save, route, notify),
-remind the organisation, follow up with the requester, record their answer, anonymise."""
+remind the organisation, follow up with the requester, record their answer, anonymise; and what
+the back office does with it (status, reply, internal note, reassignment, email resend), each
+recorded as a LeadEvent (who, when, what).
+
+The back-office functions check again what the admin views check (the actor sees the lead; some
+steps are the national team's) and raise PermissionDenied otherwise; a refused input raises a
+ValidationError whose message is shown to the staff member as it is (French).
+"""
 
 import hashlib
 import hmac
@@ -10,12 +17,20 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from contacts import emails
-from contacts.models import Lead, LeadEvent, Organisation, OutgoingEmail
+from contacts.models import (
+    Lead,
+    LeadEvent,
+    Organisation,
+    OutgoingEmail,
+    is_national_team,
+    membership_organisation,
+)
 from contacts.routing import BURST_WINDOW_MINUTES, NEAR_NETWORK_M, route, spam_signals
 from eligibility.rules import evaluate
 
@@ -190,6 +205,10 @@ def _organisation_recipients(lead: Lead) -> list[str]:
     """The assigned organisation's addresses; the national team's for the triage queue."""
     if lead.organisation is not None:
         return lead.organisation.notification_emails()
+    return _national_team_recipients()
+
+
+def _national_team_recipients() -> list[str]:
     recipients = []
     for team in Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_TEAM):
         recipients += [r for r in team.notification_emails() if r not in recipients]
@@ -225,6 +244,225 @@ def _organisation_context(lead: Lead) -> dict:
         "organisation": lead.organisation,
         "admin_url": emails.absolute(lead.admin_url()),
     }
+
+
+# --- Back office -------------------------------------------------------------------------------
+
+# Statuses only the national team sets or leaves: moderation holds suspected spam.
+NATIONAL_TEAM_STATUSES = frozenset({Lead.Status.MODERATION})
+
+
+def _locked(lead: Lead, actor) -> Lead:
+    """The lead, locked for the current transaction, once the actor is known to see it."""
+    try:
+        return Lead.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=lead.pk)
+    except Lead.DoesNotExist:
+        raise PermissionDenied("Cette demande n’est pas adressée à votre organisme.") from None
+
+
+def _require_national_team(actor) -> None:
+    if not is_national_team(actor):
+        raise PermissionDenied("Réservé à l’équipe nationale.")
+
+
+def _require_text(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message)
+    return text
+
+
+def _require_personal_data(lead: Lead) -> None:
+    if lead.is_anonymised:
+        raise ValidationError("Cette demande est anonymisée : ses coordonnées sont effacées.")
+
+
+def _touch(lead: Lead, now, *fields: str) -> None:
+    lead.last_activity_at = now
+    lead.save(update_fields=[*fields, "last_activity_at", "updated_at"])
+
+
+def change_status(*, lead: Lead, status: str, actor, note: str = "", now=None) -> LeadEvent:
+    """Moves the lead to another status of product.md, keeping the history. Moderation is the
+    national team's: releasing a lead from it sends the emails its creation held back."""
+    now = now or timezone.now()
+    if status not in Lead.Status.values:
+        raise ValidationError("Statut inconnu.")
+    with transaction.atomic():
+        lead = _locked(lead, actor)
+        if status == lead.status:
+            raise ValidationError(f"La demande est déjà « {lead.get_status_display()} ».")
+        if {status, lead.status} & NATIONAL_TEAM_STATUSES:
+            _require_national_team(actor)
+        previous = lead.status
+        lead.status = status
+        _touch(lead, now, "status")
+        released = previous == Lead.Status.MODERATION
+        if released and not lead.emails.filter(kind=OutgoingEmail.Kind.CONFIRMATION).exists():
+            _queue_creation_emails(lead)
+            note = " ".join(
+                part
+                for part in ["Libérée de la modération : demandeur et organisme prévenus.", note]
+                if part
+            )
+        return LeadEvent.objects.create(
+            lead=lead,
+            kind=LeadEvent.Kind.STATUS,
+            created_at=now,
+            actor=actor,
+            from_status=previous,
+            to_status=status,
+            note=note.strip(),
+        )
+
+
+def _signature(actor) -> tuple[str, str]:
+    """(the staff member's name, the organisation they answer for)."""
+    name = actor.get_full_name() or actor.get_username()
+    organisation = membership_organisation(actor)
+    if organisation is None or organisation.kind == Organisation.Kind.NATIONAL_TEAM:
+        return name, "l’équipe nationale de France Chaleur Urbaine"
+    return name, organisation.name
+
+
+def reply_to_requester(*, lead: Lead, actor, message: str, now=None) -> OutgoingEmail:
+    """Emails a reply to the requester (reply-to: the staff member's address, so the requester's
+    answer reaches them) and archives it on the lead: the email row, shown on the requester's
+    page once sent, and a "reply" event."""
+    now = now or timezone.now()
+    message = _require_text(message, "Écrivez votre réponse.")
+    with transaction.atomic():
+        lead = _locked(lead, actor)
+        _require_personal_data(lead)
+        if lead.status == Lead.Status.MODERATION:
+            raise ValidationError("Libérez d’abord la demande de la modération.")
+        name, organisation_name = _signature(actor)
+        organisation = membership_organisation(actor)
+        reply_to = actor.email or (organisation.email if organisation is not None else "")
+        email = emails.queue(
+            lead=lead,
+            kind=OutgoingEmail.Kind.REPLY,
+            recipient=lead.email,
+            reply_to=reply_to,
+            template="lead_reply",
+            context={
+                **_requester_context(lead),
+                "message": message,
+                "staff_name": name,
+                "organisation_name": organisation_name,
+                "can_answer": bool(reply_to),
+            },
+        )
+        _touch(lead, now)
+        LeadEvent.objects.create(
+            lead=lead, kind=LeadEvent.Kind.REPLY, created_at=now, actor=actor, note=message
+        )
+    return email
+
+
+def add_internal_note(*, lead: Lead, actor, note: str, now=None) -> LeadEvent:
+    """A note for the back office only: never emailed, never shown to the requester."""
+    now = now or timezone.now()
+    note = _require_text(note, "Écrivez la note.")
+    with transaction.atomic():
+        lead = _locked(lead, actor)
+        _touch(lead, now)
+        return LeadEvent.objects.create(
+            lead=lead, kind=LeadEvent.Kind.NOTE, created_at=now, actor=actor, note=note
+        )
+
+
+def request_reassignment(*, lead: Lead, actor, reason: str, now=None) -> LeadEvent:
+    """The organisation asks the national team to send the lead elsewhere, and says why."""
+    now = now or timezone.now()
+    reason = _require_text(reason, "Indiquez pourquoi la demande ne relève pas de votre organisme.")
+    with transaction.atomic():
+        lead = _locked(lead, actor)
+        lead.reassignment_requested_at = now
+        _touch(lead, now, "reassignment_requested_at")
+        name, organisation_name = _signature(actor)
+        for recipient in _national_team_recipients():
+            emails.queue(
+                lead=lead,
+                kind=OutgoingEmail.Kind.REASSIGNMENT_REQUEST,
+                recipient=recipient,
+                reply_to=actor.email,
+                template="lead_reassignment_request",
+                context={
+                    **_organisation_context(lead),
+                    "reason": reason,
+                    "staff_name": name,
+                    "organisation_name": organisation_name,
+                },
+            )
+        return LeadEvent.objects.create(
+            lead=lead,
+            kind=LeadEvent.Kind.REASSIGNMENT_REQUEST,
+            created_at=now,
+            actor=actor,
+            from_organisation=lead.organisation,
+            note=reason,
+        )
+
+
+def reassign_lead(*, lead: Lead, organisation: Organisation, actor, reason: str, now=None):
+    """The national team sends the lead to another organisation, with a reason; the new
+    organisation is notified (unless the lead is held in moderation: its release will)."""
+    now = now or timezone.now()
+    _require_national_team(actor)
+    reason = _require_text(reason, "Indiquez le motif de la réaffectation.")
+    with transaction.atomic():
+        lead = _locked(lead, actor)
+        if organisation is None or organisation.pk == lead.organisation_id:
+            raise ValidationError("Choisissez un autre organisme que l’organisme actuel.")
+        previous = lead.organisation
+        lead.organisation = organisation
+        lead.reassignment_requested_at = None
+        lead.reminder_sent_at = None  # the new organisation gets its own reminder
+        _touch(lead, now, "organisation", "reassignment_requested_at", "reminder_sent_at")
+        if lead.status != Lead.Status.MODERATION and not lead.is_anonymised:
+            for recipient in organisation.notification_emails():
+                emails.queue(
+                    lead=lead,
+                    kind=OutgoingEmail.Kind.NOTIFICATION,
+                    recipient=recipient,
+                    reply_to=lead.email,
+                    template="lead_reassigned",
+                    context={**_organisation_context(lead), "reason": reason},
+                )
+        return LeadEvent.objects.create(
+            lead=lead,
+            kind=LeadEvent.Kind.REASSIGNMENT,
+            created_at=now,
+            actor=actor,
+            from_organisation=previous,
+            to_organisation=organisation,
+            note=reason,
+        )
+
+
+def resend_email(*, email: OutgoingEmail, actor, now=None) -> OutgoingEmail:
+    """Sends a failed email again, with a fresh series of retries (national team)."""
+    now = now or timezone.now()
+    _require_national_team(actor)
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update(of=("self",)).get(pk=email.pk)
+        if email.status != OutgoingEmail.Status.FAILED:
+            raise ValidationError("Seul un courriel en échec peut être renvoyé.")
+        email.status = OutgoingEmail.Status.QUEUED
+        email.attempts = 0
+        email.next_attempt_at = None
+        email.save(update_fields=["status", "attempts", "next_attempt_at"])
+        transaction.on_commit(lambda: emails.enqueue(email.pk))
+        if email.lead_id is not None:
+            LeadEvent.objects.create(
+                lead_id=email.lead_id,
+                kind=LeadEvent.Kind.EMAIL,
+                created_at=now,
+                actor=actor,
+                note=f"Courriel renvoyé ({email.get_kind_display().lower()}) : {email.subject}",
+            )
+    return email
 
 
 # --- Periodic work (management commands) -------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The minimal back office of this first part: the national team's administrators only."""
+"""The back office seen by administrators (superusers); the scoped back office of organisations
+is tested in tests/backoffice."""
 
 import pytest
 
@@ -31,7 +32,7 @@ def test_email_failures_are_listed_for_administrators(admin_client):
     assert "Votre demande" in html and "Échec" in html
 
 
-def test_staff_of_an_organisation_cannot_see_leads_until_the_scoped_back_office_exists(client):
+def test_staff_of_an_organisation_without_a_back_office_group_cannot_see_leads(client):
     membership = MembershipFactory(organisation=OrganisationFactory(name="Dalkia"))
     membership.user.user_permissions.set([])
     lead = LeadFactory(organisation=membership.organisation)

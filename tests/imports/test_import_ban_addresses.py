@@ -37,12 +37,16 @@ def test_search_labels_are_those_of_normalize_on_the_whole_address():
 def test_the_official_layout_is_read_and_bad_rows_are_rejected():
     report = run("import_ban_addresses", fixture("ban-addresses.csv"))
 
-    assert "3 adresses créées, 0 mise à jour, 0 inchangée, 5 rejetées" in report
+    assert "4 adresses créées, 0 mise à jour, 0 inchangée, 6 rejetées" in report
     assert "ligne 5 : position (lon, lat) manquante" in report
     assert "ligne 6 : code postal « 9520 » invalide (5 chiffres)" in report
     assert "ligne 7 : code INSEE « 9558 » invalide" in report
     assert "ligne 8 : identifiant BAN 95585_1920_00015 en double (déjà ligne 2)" in report
     assert "ligne 9 : lat : 248.9745 hors limites" in report
+    assert "ligne 10 : position (48.974443, 2.372514) hors de la France métropolitaine" in report
+    assert Address.objects.get(code_insee="97411").location.coords == pytest.approx(
+        (55.4481, -20.8789)
+    )
     copeau = Address.objects.get(ban_id="95585_1320_00016")
     assert (copeau.rep, copeau.search_label) == (
         "bis",

@@ -3,7 +3,8 @@
     manage.py import_ban_addresses adresses-95.csv.gz
 
 The file is the BAN's `adresses-DD.csv(.gz)`: `;`-separated, UTF-8. Of its columns, these are read
-(and required): id;numero;rep;nom_voie;code_postal;code_insee;nom_commune;lon;lat.
+(and required): id;numero;rep;nom_voie;code_postal;code_insee;nom_commune;lon;lat. Positions are
+checked against the ranges of WGS84 and, for a mainland commune, against mainland France.
 
 Speed: rows are validated in Python, sent to PostgreSQL with COPY into a temporary table, and merged
 into the addresses by one INSERT … ON CONFLICT (ban_id) DO UPDATE per chunk of 50,000 rows, which
@@ -43,6 +44,10 @@ COLUMNS = [
     "lat",
 ]
 CHUNK = 50_000
+# Mainland France and Corsica, with a margin: an address of a mainland commune outside it has a
+# wrong position (often longitude and latitude swapped). Overseas communes (97x, 98x) are only
+# checked against the ranges of WGS84.
+MAINLAND = {"lon": (-5.6, 10.0), "lat": (41.0, 51.5)}
 POSTCODE = re.compile(r"^\d{5}$")
 STAGING = "ban_import"
 # Columns of the staging table, in COPY order, with their SQL types.
@@ -186,6 +191,14 @@ class Command(ImportCommand):
         latitude = _coordinate(lat, "lat", 90)
         if longitude == 0 and latitude == 0:
             raise RowRejected("position (0, 0) : adresse non localisée")
+        if code_insee[:2] not in {"97", "98"} and not (
+            MAINLAND["lon"][0] <= longitude <= MAINLAND["lon"][1]
+            and MAINLAND["lat"][0] <= latitude <= MAINLAND["lat"][1]
+        ):
+            raise RowRejected(
+                f"position ({lon}, {lat}) hors de la France métropolitaine pour la commune "
+                f"{code_insee} (longitude et latitude inversées ?)"
+            )
         for name, value in (
             ("ban_id", ban_id),
             ("rep", rep),
