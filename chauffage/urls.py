@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("contacts.urls")),
     path("", include("ambassadors.urls")),
     path("", include("library.urls")),
+    path("", include("stats.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
     path("accessibilite/", views.information_page, {"page": "accessibility"}, name="accessibility"),

@@ -30,6 +30,214 @@ def _error_response(description: str) -> dict:
     }
 
 
+_NETWORK_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "description": "Identifiant national du réseau (ex. 9502C pour un réseau de chaleur, 7501F de froid).",
+    "schema": {"type": "string", "maxLength": 12},
+}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+
+NETWORK_PATHS = {
+    "/api/v1/networks/{id}": {
+        "get": {
+            "operationId": "getNetwork",
+            "summary": "Chiffres clés d’un réseau de chaleur ou de froid",
+            "parameters": [_NETWORK_ID],
+            "responses": {
+                "200": {
+                    "description": "Le réseau.",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/NetworkDetail"}
+                        }
+                    },
+                },
+                "404": _error_response("Aucun réseau n’a cet identifiant (`not_found`)."),
+                "429": _error_response("Trop de requêtes."),
+            },
+        }
+    },
+    "/api/v1/networks/{id}.geojson": {
+        "get": {
+            "operationId": "getNetworkGeoJSON",
+            "summary": "Tracé d’un réseau (GeoJSON, longitude/latitude WGS84)",
+            "parameters": [_NETWORK_ID],
+            "responses": {
+                "200": {
+                    "description": "Une Feature GeoJSON ; `geometry` est null si le tracé n’est pas publié.",
+                    "content": {
+                        "application/geo+json": {
+                            "schema": {"$ref": "#/components/schemas/NetworkFeature"}
+                        }
+                    },
+                },
+                "404": _error_response("Aucun réseau n’a cet identifiant (`not_found`)."),
+                "429": _error_response("Trop de requêtes."),
+            },
+        }
+    },
+    "/tiles/{layer}/{z}/{x}/{y}.pbf": {
+        "get": {
+            "operationId": "getTile",
+            "summary": "Tuile vectorielle (Mapbox Vector Tile) des réseaux",
+            "description": (
+                "Tuiles au schéma XYZ en Web Mercator, une couche MVT par type d’objet : `heat` "
+                "(réseaux de chaleur), `future` (réseaux et zones en construction), `pdp` "
+                "(périmètres de développement prioritaire), `cold` (réseaux de froid), `plants` "
+                "(chaufferies) ; `all` les réunit. Jusqu’au zoom 6, un réseau est un point. "
+                "Réponses mises en cache (Cache-Control, ETag : 304 sur If-None-Match)."
+            ),
+            "parameters": [
+                {
+                    "name": "layer",
+                    "in": "path",
+                    "required": True,
+                    "schema": {
+                        "type": "string",
+                        "enum": ["heat", "future", "pdp", "cold", "plants", "all"],
+                    },
+                },
+                {
+                    "name": "z",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 0, "maximum": 20},
+                },
+                {
+                    "name": "x",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 0},
+                    "description": "Colonne, entre 0 et 2^z − 1.",
+                },
+                {
+                    "name": "y",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 0},
+                    "description": "Ligne, entre 0 et 2^z − 1.",
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "La tuile.",
+                    "content": {
+                        "application/vnd.mapbox-vector-tile": {
+                            "schema": {"type": "string", "format": "binary"}
+                        }
+                    },
+                },
+                "204": {"description": "Tuile vide."},
+                "304": {"description": "La copie du client (If-None-Match) est à jour."},
+                "400": _error_response("Coordonnées de tuile invalides (`invalid_parameters`)."),
+                "404": _error_response("Couche inconnue (`not_found`)."),
+                "429": _error_response("Trop de requêtes."),
+            },
+        }
+    },
+}
+
+NETWORK_SCHEMAS = {
+    "NetworkDetail": {
+        "type": "object",
+        "required": ["id", "name", "kind", "operator", "classified", "enrr_rate", "url"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "kind": {"type": "string", "enum": ["heat", "cold"]},
+            "operator": {"type": "string"},
+            "owner": {"type": "string"},
+            "communes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Codes INSEE.",
+            },
+            "commune_names": {"type": "string"},
+            "departement": {"type": "string"},
+            "region": {"type": "string"},
+            "classified": {"type": "boolean"},
+            "open_to_connections": {"type": "boolean"},
+            "creation_year": {"type": ["integer", "null"]},
+            "length_km": _NUMBER_OR_NULL,
+            "delivery_points": {"type": ["integer", "null"]},
+            "enrr_rate": {**_NUMBER_OR_NULL, "description": "Taux EnR&R en %."},
+            "co2_kg_per_kwh": _NUMBER_OR_NULL,
+            "co2_lifecycle_kg_per_kwh": _NUMBER_OR_NULL,
+            "figures_year": {"type": "string"},
+            "average_price": {**_NUMBER_OR_NULL, "description": "€ TTC/MWh."},
+            "average_price_housing": _NUMBER_OR_NULL,
+            "average_price_tertiary": _NUMBER_OR_NULL,
+            "total_production_mwh": _NUMBER_OR_NULL,
+            "total_power_mw": _NUMBER_OR_NULL,
+            "production_mix": {
+                "type": "object",
+                "additionalProperties": {"type": "number"},
+                "description": "MWh par énergie (gaz_naturel, biomasse_solide, UIOM…).",
+            },
+            "deliveries": {
+                "type": "object",
+                "description": "MWh par secteur (residentiel, tertiaire, industrie, agriculture, autre, total) et année (annee).",
+            },
+            "thresholds_m": {
+                "type": "object",
+                "properties": {"very_close": {"type": "integer"}, "close": {"type": "integer"}},
+            },
+            "priority_zones": {"type": "array", "items": {"type": "string"}},
+            "has_route": {"type": "boolean"},
+            "synthetic": {"type": "boolean", "description": "Réseau fictif (jeu de test)."},
+            "source": {"type": "string"},
+            "source_date": {"type": ["string", "null"], "format": "date"},
+            "url": {"type": "string", "format": "uri"},
+            "geojson_url": {"type": "string", "format": "uri"},
+        },
+    },
+    "NetworkFeature": {
+        "type": "object",
+        "required": ["type", "id", "geometry", "properties"],
+        "properties": {
+            "type": {"const": "Feature"},
+            "id": {"type": "string"},
+            "geometry": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "properties": {
+                            "type": {"const": "MultiLineString"},
+                            "coordinates": {
+                                "type": "array",
+                                "items": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "array",
+                                        "items": {"type": "number"},
+                                        "minItems": 2,
+                                        "maxItems": 2,
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    {"type": "null"},
+                ]
+            },
+            "properties": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "name": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["heat", "cold"]},
+                    "operator": {"type": "string"},
+                    "synthetic": {"type": "boolean"},
+                    "url": {"type": "string", "format": "uri"},
+                },
+            },
+        },
+    },
+}
+
+
 def build(server_url: str) -> dict:
     return {
         "openapi": "3.1.0",
@@ -37,8 +245,8 @@ def build(server_url: str) -> dict:
             "title": "API France Chaleur Urbaine",
             "version": "1.0.0",
             "description": (
-                "Éligibilité d’une adresse ou d’un point aux réseaux de chaleur, et recherche "
-                "d’adresses. Accès libre, sans clé, limité en nombre de requêtes par client. "
+                "Éligibilité d’une adresse ou d’un point aux réseaux de chaleur, recherche "
+                "d’adresses, chiffres clés et tracés des réseaux, tuiles vectorielles de la carte. Accès libre, sans clé, limité en nombre de requêtes par client. "
                 "Données sous Licence Ouverte 2.0."
             ),
             "license": {
@@ -133,6 +341,7 @@ def build(server_url: str) -> dict:
                     },
                 }
             },
+            **NETWORK_PATHS,
         },
         "components": {
             "schemas": {
@@ -221,6 +430,7 @@ def build(server_url: str) -> dict:
                     },
                 },
                 "Error": _ERROR,
+                **NETWORK_SCHEMAS,
             }
         },
     }

@@ -3,20 +3,11 @@ from django.db import connection
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from eligibility import geocoding
+from eligibility import charts, geocoding
 from eligibility.forms import EligibilityForm
 from eligibility.messages import explanation, nuances
 from eligibility.models import EligibilityCheck, FutureNetwork, HeatNetwork
 from eligibility.rules import evaluate
-
-DELIVERY_SECTORS = [
-    ("residentiel", "Résidentiel"),
-    ("tertiaire", "Tertiaire"),
-    ("industrie", "Industrie"),
-    ("agriculture", "Agriculture"),
-    ("autre", "Autre"),
-    ("total", "Total"),
-]
 
 
 @require_GET
@@ -99,7 +90,10 @@ def network_detail(request, network_id):
     context = {
         "network": network,
         "map_data": {"address": None, "route": network.route_geojson, "line": None},
-        "delivery_sectors": DELIVERY_SECTORS,
+        "delivery_chart": charts.deliveries_chart(network.deliveries),
+        "production_chart": charts.production_chart(network.production_mix),
+        "priority_zones": network.priority_zones.order_by("official_id"),
+        "plants": network.plants.order_by("official_id"),
     }
     return render(request, "eligibility/network_detail.html", context)
 
