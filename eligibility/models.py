@@ -337,12 +337,15 @@ class NetworkDelivery(models.Model):
 class Address(models.Model):
     """An address (house number) of the Base Adresse Nationale."""
 
-    ban_id = models.CharField("identifiant BAN", max_length=60, unique=True)
+    # Indexes are declared in Meta: a plain unique constraint and a plain b-tree, without the
+    # extra LIKE (pattern_ops) index Django adds to an indexed CharField, which every import of
+    # millions of BAN rows would have to maintain for no query.
+    ban_id = models.CharField("identifiant BAN", max_length=60)
     numero = models.PositiveIntegerField("numéro", null=True, blank=True)
     rep = models.CharField("indice de répétition", max_length=10, blank=True)
     nom_voie = models.CharField("voie", max_length=255)
     code_postal = models.CharField("code postal", max_length=5)
-    code_insee = models.CharField("code INSEE", max_length=5, db_index=True)
+    code_insee = models.CharField("code INSEE", max_length=5)
     nom_commune = models.CharField("commune", max_length=255)
     location = models.PointField("position", **GEOGRAPHY)
     search_label = models.TextField(
@@ -353,7 +356,9 @@ class Address(models.Model):
     class Meta:
         verbose_name = "adresse"
         verbose_name_plural = "adresses"
+        constraints = [models.UniqueConstraint(fields=["ban_id"], name="address_ban_id_unique")]
         indexes = [
+            models.Index(fields=["code_insee"], name="address_code_insee"),
             GinIndex(
                 fields=["search_label"], opclasses=["gin_trgm_ops"], name="address_search_trgm"
             ),
