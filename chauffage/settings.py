@@ -250,6 +250,8 @@ NETWORK_MIN_POWER_KW = {"7501C": 100, "7511C": 100}
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if IS_PRODUCTION else 0)
 RATELIMIT_API = env("RATELIMIT_API", default="120/60")
 RATELIMIT_FORMS = env("RATELIMIT_FORMS", default="10/600")
+# Map vector tiles: a visitor panning the map asks for dozens of tiles a second.
+RATELIMIT_TILES = env("RATELIMIT_TILES", default="3000/60")
 
 # Background tasks (django-tasks): emails are sent by `manage.py db_worker` from the database
 # queue; the test suite runs them at once, in the process that enqueues them.
@@ -301,3 +303,7 @@ RATELIMIT_AMBASSADOR_MESSAGES = env("RATELIMIT_AMBASSADOR_MESSAGES", default="5/
 # Document library (/ressources): one client's downloads counted for the statistics,
 # "downloads/seconds"; beyond it the file is still served, but not counted again.
 RATELIMIT_DOWNLOADS = env("RATELIMIT_DOWNLOADS", default="30/3600")
+
+# DSFR's static files are served from this site, fingerprinted by WhiteNoise, which rewrites the
+# URLs inside the CSS: their content no longer matches django-dsfr's integrity hashes.
+DSFR_USE_INTEGRITY_CHECKSUMS = False

@@ -9,3 +9,5 @@ from chauffage.settings import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# WhiteNoise would list every collected static file at each new test client (about 1 s).
+WHITENOISE_AUTOREFRESH = True

@@ -26,9 +26,6 @@ from eligibility.models import HeatNetwork
 from eligibility.network_search import NetworkSearchForm, search_networks
 
 TILE_CACHE_SECONDS = 300
-# A map view loads about 20 tiles per layer, 100 in all: far more requests than the API's rate
-# limit. RATELIMIT_TILES ("requests/seconds") overrides this default.
-DEFAULT_TILE_RATE_LIMIT = "3000/60"
 MVT_CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 NETWORKS_PER_PAGE = 20
 # Layers of the map page, in the order of its layers control: (slug, label, first zoom shown).
@@ -120,7 +117,7 @@ def _tile_endpoint(view):
             )
             response["Allow"] = "GET, HEAD"
             return response
-        limit = getattr(settings, "RATELIMIT_TILES", DEFAULT_TILE_RATE_LIMIT)
+        limit = settings.RATELIMIT_TILES
         wait = ratelimit.hit(request, ratelimit.from_setting("tiles", limit))
         if wait:
             response = json_error(
