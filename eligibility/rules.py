@@ -81,14 +81,21 @@ def thresholds(network_id: str, very_close: int | None, close: int | None) -> tu
     )
 
 
-# Each branch returns the same columns. %(point)s is the tested point as a geography.
+# Each branch returns the same columns. Routes are found by their bounding box through the GiST
+# index (`&& _ST_Expand`, what ST_DWithin does first) and their ground distance is computed once;
+# evaluate() drops those beyond the "far" distance. ST_DWithin would compute it twice, and on a
+# route of thousands of vertices that is most of the time of a test.
 _CANDIDATES_SQL = """
 WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS g),
 -- The commune: given, else the one of the nearest known address within 2 km (KNN).
 city AS (
   SELECT COALESCE(NULLIF(%(citycode)s, ''), (
-    SELECT a.code_insee FROM eligibility_address a, pt
-     WHERE ST_DWithin(a.location, pt.g, 2000) ORDER BY a.location <-> pt.g LIMIT 1
+    -- KNN through the index needs the point as a constant expression, not a CTE column.
+    SELECT nearest.code_insee FROM (
+      SELECT a.code_insee, a.location FROM eligibility_address a
+       ORDER BY a.location <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography
+       LIMIT 1
+    ) nearest, pt WHERE ST_DWithin(nearest.location, pt.g, 2000)
   )) AS code
 )
 SELECT 'commune' AS source, NULL::bigint, NULL, NULL, NULL, NULL::boolean, NULL::float, NULL::float,
@@ -99,12 +106,12 @@ SELECT 'existing' AS source, n.id, n.network_id, n.name, n.operator, n.classifie
        n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m, '' AS planned,
        ST_Distance(n.route, pt.g) AS distance, NULL AS zone_id, NULL::int AS power_kw
   FROM eligibility_heatnetwork n, pt
- WHERE n.kind = 'heat' AND n.open_to_connections AND ST_DWithin(n.route, pt.g, %(far)s)
+ WHERE n.kind = 'heat' AND n.open_to_connections AND n.route && _ST_Expand(pt.g, %(far)s)
 UNION ALL
 SELECT 'future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
        f.planned_commissioning, ST_Distance(f.route, pt.g), NULL, NULL
   FROM eligibility_futurenetwork f, pt
- WHERE ST_DWithin(f.route, pt.g, %(far)s)
+ WHERE f.route && _ST_Expand(pt.g, %(far)s)
 UNION ALL
 SELECT 'future_zone', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
        f.planned_commissioning, CASE WHEN f.route IS NULL THEN NULL ELSE ST_Distance(f.route, pt.g) END,
@@ -173,6 +180,8 @@ def evaluate(*, lat: float, lon: float, citycode: str = "") -> Verdict:
             continue
         (source, pk, network_id, name, operator, classified, enrr, co2, own_vc, own_c, planned,
          distance, zone_id, power_kw) = row  # fmt: skip
+        if source in {"existing", "future"} and distance > far:
+            continue  # inside the bounding box searched, beyond the "far" distance
         very_close, close = thresholds(network_id, own_vc, own_c)
         category, threshold = _classify(source, distance, very_close, close)
         # Rank by category, then by distance (unknown distances last), then by id for stability.
@@ -206,4 +215,3 @@ def evaluate(*, lat: float, lon: float, citycode: str = "") -> Verdict:
             category="too_far", distance_m=None, threshold_m=far, network=None, citycode=citycode
         )
     return best[1]
-

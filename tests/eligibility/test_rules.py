@@ -193,3 +193,14 @@ def test_distances_are_ground_metres_overseas_too(place, metres):
 def test_categories_are_the_eleven_of_the_national_rules_in_order():
     assert CATEGORIES[0] == "in_pdp_existing" and CATEGORIES[-1] == "too_far"
     assert len(CATEGORIES) == 11
+
+
+def test_a_route_whose_bounding_box_covers_the_point_but_passes_beyond_1000_m_is_ignored():
+    from django.contrib.gis.geos import LineString, MultiLineString
+
+    north = offset(SARCELLES, metres=1500, bearing=0)
+    east = offset(SARCELLES, metres=1500, bearing=90)
+    # The diagonal passes 1,061 m from the point; its bounding box contains the point.
+    route = MultiLineString(LineString((north[1], north[0]), (east[1], east[0])), srid=4326)
+    HeatNetworkFactory(route=route)
+    assert check(SARCELLES).category == "too_far"
