@@ -108,6 +108,9 @@ def main():
         RATELIMIT_API="1000000000/60",  # counted in the shared cache, never reached
         GUNICORN_ACCESSLOG="/dev/null",
         GUNICORN_BIND=f"127.0.0.1:{PORT}",
+        # Steady state: a worker restarting in the middle of a 20 s run would measure Django's
+        # start-up, not the endpoints.
+        GUNICORN_MAX_REQUESTS="0",
     )
     paths = sample_paths()
     server = subprocess.Popen(

@@ -81,10 +81,12 @@ def thresholds(network_id: str, very_close: int | None, close: int | None) -> tu
     )
 
 
-# Each branch returns the same columns. Routes are found by their bounding box through the GiST
-# index (`&& _ST_Expand`, what ST_DWithin does first) and their ground distance is computed once;
-# evaluate() drops those beyond the "far" distance. ST_DWithin would compute it twice, and on a
-# route of thousands of vertices that is most of the time of a test.
+# Each branch returns the same columns. Routes are measured on their pieces of at most 32
+# vertices (tables *_segment, kept by triggers: migration 0005): the GiST index finds the pieces
+# whose bounding box comes within the "far" distance (`&& _ST_Expand`, what ST_DWithin does
+# first); the nearest piece on the sphere (cheap) is measured on the spheroid (exact): the two
+# differ by less than 0.5 %, so the nearest piece is the same or as near. evaluate() drops
+# routes beyond the "far" distance.
 _CANDIDATES_SQL = """
 WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS g),
 -- The commune: given, else the one of the nearest known address within 2 km (KNN).
@@ -104,14 +106,24 @@ SELECT 'commune' AS source, NULL::bigint, NULL, NULL, NULL, NULL::boolean, NULL:
 UNION ALL
 SELECT 'existing' AS source, n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
        n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m, '' AS planned,
-       ST_Distance(n.route, pt.g) AS distance, NULL AS zone_id, NULL::int AS power_kw
-  FROM eligibility_heatnetwork n, pt
- WHERE n.kind = 'heat' AND n.open_to_connections AND n.route && _ST_Expand(pt.g, %(far)s)
+       near.distance, NULL AS zone_id, NULL::int AS power_kw
+  FROM (SELECT nearest.network_id, ST_Distance(nearest.segment, pt.g) AS distance
+          FROM (SELECT DISTINCT ON (s.network_id) s.network_id, s.segment
+                  FROM eligibility_heatnetwork_segment s, pt
+                 WHERE s.segment && _ST_Expand(pt.g, %(far)s)
+                 ORDER BY s.network_id, ST_Distance(s.segment, pt.g, false)) nearest, pt) near
+  -- LIMIT 1 keeps this an index lookup per nearby network (the planner would scan them all).
+  CROSS JOIN LATERAL (SELECT * FROM eligibility_heatnetwork WHERE id = near.network_id LIMIT 1) n
+ WHERE n.kind = 'heat' AND n.open_to_connections
 UNION ALL
 SELECT 'future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
-       f.planned_commissioning, ST_Distance(f.route, pt.g), NULL, NULL
-  FROM eligibility_futurenetwork f, pt
- WHERE f.route && _ST_Expand(pt.g, %(far)s)
+       f.planned_commissioning, near.distance, NULL, NULL
+  FROM (SELECT nearest.network_id, ST_Distance(nearest.segment, pt.g) AS distance
+          FROM (SELECT DISTINCT ON (s.network_id) s.network_id, s.segment
+                  FROM eligibility_futurenetwork_segment s, pt
+                 WHERE s.segment && _ST_Expand(pt.g, %(far)s)
+                 ORDER BY s.network_id, ST_Distance(s.segment, pt.g, false)) nearest, pt) near
+  CROSS JOIN LATERAL (SELECT * FROM eligibility_futurenetwork WHERE id = near.network_id LIMIT 1) f
 UNION ALL
 SELECT 'future_zone', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
        f.planned_commissioning, CASE WHEN f.route IS NULL THEN NULL ELSE ST_Distance(f.route, pt.g) END,
