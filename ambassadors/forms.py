@@ -9,6 +9,7 @@ from dsfr.forms import DsfrBaseForm
 
 from ambassadors import images
 from ambassadors.models import FIRST_CONNECTION_YEAR, Ambassador
+from chauffage.forms import integer_field
 
 MESSAGE_MAX_LENGTH = 2000
 TESTIMONY_MAX_LENGTH = 3000
@@ -44,19 +45,8 @@ def _text(
     )
 
 
-def _integer(label, *, min_value, max_value, required=True, help_text="", messages=None):
-    return forms.IntegerField(
-        label=label,
-        required=required,
-        min_value=min_value,
-        max_value=max_value,
-        help_text=help_text,
-        error_messages={
-            "invalid": "Indiquez un nombre entier, sans espace ni unité.",
-            **(messages or {}),
-        },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+def _integer(label, *, required=True, **options):
+    return integer_field(label, required=required, **options)
 
 
 class AddressMixin(forms.Form):

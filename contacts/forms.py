@@ -8,6 +8,7 @@ from django.forms import Form
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from chauffage.forms import integer_field
 from contacts.models import Lead
 
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
@@ -40,19 +41,8 @@ def _messages(label: str, *, feminine: bool = False, **extra) -> dict:
     return {"required": f"Indiquez {article} {label}.", **extra}
 
 
-def _integer(label, *, min_value, max_value, required=False, help_text="", messages=None):
-    return forms.IntegerField(
-        label=label,
-        required=required,
-        min_value=min_value,
-        max_value=max_value,
-        help_text=help_text,
-        error_messages={
-            "invalid": "Indiquez un nombre entier, sans espace ni unité.",
-            **(messages or {}),
-        },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+def _integer(label, *, required=False, **options):
+    return integer_field(label, required=required, **options)
 
 
 class LeadForm(DsfrBaseForm):
