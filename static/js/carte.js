@@ -81,6 +81,30 @@
       escapeHtml(layer.label);
     overlays[label] = grid;
   });
+  if (element.dataset.ambassadorsUrl) {
+    // Connected condominiums that volunteer to talk (public fields only, street-level points).
+    var ambassadors = L.geoJSON(null, {
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, { radius: 7, color: "#18753c", fillColor: "#b8fec9", fillOpacity: 0.9 });
+      },
+      onEachFeature: function (feature, marker) {
+        var p = feature.properties || {};
+        marker.bindPopup(
+          "<p class=\"fr-text--bold fr-mb-1v\">Copropriété ambassadrice, " + escapeHtml(p.commune || "") + "</p>" +
+          (p.network_name ? "<p class=\"fr-mb-1v\">Raccordée au réseau " + escapeHtml(p.network_name) + "</p>" : "") +
+          "<p class=\"fr-mb-0\"><a href=\"" + escapeHtml(p.url || "") + "\">Lire son témoignage et la contacter</a></p>"
+        );
+      },
+    }).addTo(map);
+    fetch(element.dataset.ambassadorsUrl, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data) ambassadors.addData(data); })
+      .catch(function () {});
+    overlays[
+      '<span class="fcu-legend__swatch fcu-legend__swatch--ambassadors" aria-hidden="true"></span>' +
+      "Copropriétés ambassadrices"
+    ] = ambassadors;
+  }
   var control = L.control
     .layers(null, overlays, { collapsed: false, position: "topright", autoZIndex: false })
     .addTo(map);

@@ -151,3 +151,20 @@ def test_the_network_page_shows_its_figures_without_serious_accessibility_violat
     page.locator("#carte-reseau[data-map-ready=true]").wait_for()
     assert serious_accessibility_violations(page) == []
     assert page.console_errors == []
+
+
+def test_the_ambassadors_layer_shows_connected_condominiums_with_a_link(page, sarcelles):
+    from tests.ambassadors.factories import AmbassadorFactory
+
+    AmbassadorFactory(network=sarcelles)
+    open_map(page, f"lat={SARCELLES[0]}&lon={SARCELLES[1]}&zoom=16")
+    layer = page.get_by_role("checkbox", name="Copropriétés ambassadrices")
+    assert layer.is_checked()
+    marker = page.locator("#carte-reseaux path[stroke='#18753c']")
+    marker.first.wait_for(state="attached")
+    marker.first.dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Sarcelles" in popup.inner_text()
+    assert popup.get_by_role("link", name="Lire son témoignage et la contacter").count() == 1
+    assert page.console_errors == []
