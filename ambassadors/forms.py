@@ -10,11 +10,11 @@ from dsfr.forms import DsfrBaseForm
 from ambassadors import images
 from ambassadors.models import FIRST_CONNECTION_YEAR, Ambassador
 from chauffage.forms import integer_field
+from eligibility.forms import AddressFieldsMixin
 
 MESSAGE_MAX_LENGTH = 2000
 TESTIMONY_MAX_LENGTH = 3000
 WORKS_MAX_LENGTH = 2000
-CITYCODE = r"^[0-9][0-9AB][0-9]{3}$"
 
 
 class FrenchForm(DsfrBaseForm):
@@ -49,40 +49,7 @@ def _integer(label, *, required=True, **options):
     return integer_field(label, required=required, **options)
 
 
-class AddressMixin(forms.Form):
-    """The building's address, with the autocomplete's hidden fields (as in the eligibility form)."""
-
-    adresse = forms.CharField(
-        label="Adresse de l’immeuble",
-        help_text="Numéro, voie et commune, par exemple : 15 allée Paul Dukas 95200 Sarcelles",
-        max_length=200,
-        error_messages={
-            "required": "Indiquez l’adresse de l’immeuble.",
-            "max_length": "L’adresse ne peut pas dépasser 200 caractères.",
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    citycode = forms.RegexField(required=False, regex=CITYCODE, widget=forms.HiddenInput)
-    label = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
-
-    def clean(self):
-        data = super().clean()
-        # The coordinates hold only for the label the autocomplete chose.
-        picked = (
-            data.get("lat") is not None
-            and data.get("lon") is not None
-            and data.get("label")
-            and data.get("label") == data.get("adresse")
-        )
-        if not picked:
-            data["lat"] = data["lon"] = None
-            data["citycode"] = ""
-        return data
-
-
-class AddressStepForm(AddressMixin, FrenchForm):
+class AddressStepForm(AddressFieldsMixin, FrenchForm):
     """Step 1 of the sign-up: where the building is (sent with GET, like the eligibility form)."""
 
 
@@ -214,7 +181,7 @@ class ListingFieldsMixin(forms.Form):
         }
 
 
-class SignUpForm(AddressMixin, ListingFieldsMixin, FrenchForm):
+class SignUpForm(AddressFieldsMixin, ListingFieldsMixin, FrenchForm):
     """Step 2 of the sign-up. `networks`: the networks near the building (queries.networks_near),
     the only ones accepted."""
 
@@ -348,7 +315,7 @@ class ManageLinkForm(FrenchForm):
     )
 
 
-class ListFilterForm(AddressMixin, FrenchForm):
+class ListFilterForm(AddressFieldsMixin, FrenchForm):
     """The listing's filters (GET): a network, a commune, an address to sort by distance (or
     `lat` and `lon` alone). Every field is optional."""
 

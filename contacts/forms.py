@@ -10,6 +10,7 @@ from dsfr.forms import DsfrBaseForm
 
 from chauffage.forms import integer_field
 from contacts.models import Lead
+from eligibility.forms import AddressFieldsMixin
 
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 # National numbers (0X XX XX XX XX) or international ones of France and its overseas territories.
@@ -45,26 +46,9 @@ def _integer(label, *, required=False, **options):
     return integer_field(label, required=required, **options)
 
 
-class LeadForm(DsfrBaseForm):
+class LeadForm(AddressFieldsMixin, DsfrBaseForm):
     """Address and hidden coordinates as in the eligibility form, then the building, the heating
     and the requester."""
-
-    adresse = forms.CharField(
-        label="Adresse de l’immeuble",
-        help_text="Numéro, voie et commune, par exemple : 15 allée Paul Dukas 95200 Sarcelles",
-        max_length=200,
-        error_messages={
-            "required": "Indiquez l’adresse de l’immeuble.",
-            "max_length": "L’adresse ne peut pas dépasser 200 caractères.",
-        },
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
-    citycode = forms.RegexField(
-        required=False, regex=r"^[0-9][0-9AB][0-9]{3}$", widget=forms.HiddenInput
-    )
-    label = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     structure = forms.ChoiceField(
         label="Vous êtes",
@@ -235,17 +219,7 @@ class LeadForm(DsfrBaseForm):
         return self.cleaned_data["last_name"].strip()
 
     def clean(self):
-        data = super().clean()
-        # Coordinates hold only for the label the autocomplete (or the result page) chose.
-        picked = (
-            data.get("lat") is not None
-            and data.get("lon") is not None
-            and data.get("label")
-            and data.get("label") == data.get("adresse")
-        )
-        if not picked:
-            data["lat"] = data["lon"] = None
-            data["citycode"] = ""
+        data = super().clean()  # AddressFieldsMixin drops coordinates of another label
         structure = data.get("structure")
         if structure == Lead.Structure.PROFESSIONAL:
             if not data.get("professional_kind"):
