@@ -128,7 +128,9 @@ def main():
         results = {}
         with tempfile.TemporaryDirectory() as workdir:
             for name, endpoint_paths in paths.items():  # warm-up: connections, caches
-                run_wrk(name, endpoint_paths, duration=3, connections=args.connections, workdir=workdir)
+                run_wrk(
+                    name, endpoint_paths, duration=3, connections=args.connections, workdir=workdir
+                )
             for name, endpoint_paths in paths.items():
                 results[name] = run_wrk(
                     name, endpoint_paths, duration=args.duration,

@@ -222,6 +222,8 @@ def main():
         if not args.keep_database:
             drop_database(SCRATCH_DATABASE)
 
+    load_average_at_end = os.getloadavg()[0]
+    results["load_average_at_end"] = load_average_at_end
     ban_rate = address_rows / ban_s
     copy_rate = copy_rows / copy_s
     vertices = f"{heat['features']:,} networks ({heat['with_geometry']:,} routed), {heat['vertices'] / 1e6:.2f} M vertices"
@@ -262,6 +264,7 @@ def main():
     )
     print(table)
     print(checks)
+    print(f"Charge moyenne : {load_average:.1f} au début, {load_average_at_end:.1f} à la fin.")
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     result_file = RESULTS_DIR / f"imports-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
@@ -272,7 +275,8 @@ def main():
         )
         record(
             "Imports",
-            f"{command} — {results['machine']}, load average {load_average:.1f} at start; "
+            f"{command} — {results['machine']}, load average {load_average:.1f} at start, "
+            f"{load_average_at_end:.1f} at the end; "
             f"synthetic national dataset, seed {SEED} "
             f"(`generate_synthetic_dataset --seed {SEED} --networks {NETWORKS} "
             f"--addresses {ADDRESSES}`), into an empty, migrated database.\n\n{checks}",

@@ -32,14 +32,10 @@ def hit(request, limit: Limit) -> int | None:
     now = int(time.time())
     window = now // limit.seconds
     key = f"ratelimit:{limit.scope}:{client_ip(request)}:{window}"
-    if cache.add(key, 1, timeout=limit.seconds + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, timeout=limit.seconds + 1)
-            count = 1
+    try:
+        count = cache.incr(key)  # the usual case: not the first request of the window
+    except ValueError:  # the first one; unless another process counted it in between
+        count = 1 if cache.add(key, 1, timeout=limit.seconds + 1) else cache.incr(key)
     if count > limit.requests:
         return (window + 1) * limit.seconds - now or 1
     return None

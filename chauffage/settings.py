@@ -102,11 +102,16 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgis:///chaleur_urbai
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Short transactional queries: compiling them (JIT) costs more than it saves. Big bulk queries
+# would start compiling for seconds once their estimated cost passes the threshold.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: shared between processes (rate limits, geocoder answers). The database table works
 # everywhere without another service; Redis (redis://…) is the production choice.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "chauffage.cache.RedisCache"  # keeps its Redis clients
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -243,6 +248,8 @@ GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)
 GEOCODER_RETRIES = env.int("GEOCODER_RETRIES", default=2)
 GEOCODER_MIN_SCORE = env.float("GEOCODER_MIN_SCORE", default=0.5)
 GEOCODER_CACHE_SECONDS = env.int("GEOCODER_CACHE_SECONDS", default=7 * 24 * 3600)
+# Seconds before a request of a bulk test to the national API's CSV endpoint (5,000 rows) is abandoned.
+GEOCODER_CSV_TIMEOUT = env.float("GEOCODER_CSV_TIMEOUT", default=120.0)
 # Minimum subscribed power (kW) some networks require from a building (Paris, CPCU).
 NETWORK_MIN_POWER_KW = {"7501C": 100, "7511C": 100}
 
@@ -307,3 +314,10 @@ RATELIMIT_DOWNLOADS = env("RATELIMIT_DOWNLOADS", default="30/3600")
 # DSFR's static files are served from this site, fingerprinted by WhiteNoise, which rewrites the
 # URLs inside the CSS: their content no longer matches django-dsfr's integrity hashes.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
+
+# Bulk eligibility tests (contacts/bulk*.py): the largest file accepted (bytes and data rows), and
+# the bulk API's requests per client address ("requests/seconds"). The web server in front must
+# accept request bodies of BULK_MAX_BYTES (nginx: client_max_body_size 50m on these paths).
+BULK_MAX_BYTES = env.int("BULK_MAX_BYTES", default=50 * 1024 * 1024)
+BULK_MAX_ROWS = env.int("BULK_MAX_ROWS", default=200_000)
+RATELIMIT_BULK_API = env("RATELIMIT_BULK_API", default="60/60")

@@ -28,5 +28,8 @@ urlpatterns = [
         name="personal_data",
     ),
     path("gestion-des-cookies/", views.information_page, {"page": "cookies"}, name="cookies"),
+    path("admin/prospects/", include("contacts.prospects_urls")),
+    path("api/v1/eligibility/", include("contacts.bulk_api_urls")),
+    path("admin/test-en-masse/", include("contacts.bulk_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,8 @@ from django.utils.html import format_html
 
 from contacts import admin_forms, exports, services
 from contacts.models import (
+    ApiToken,
+    BulkJob,
     Lead,
     LeadEvent,
     Membership,
@@ -572,3 +574,150 @@ class LogEntryAdmin(NationalTeamOnly, NotFoundWhenHidden, admin.ModelAdmin):
     @admin.display(description="modifications")
     def changes(self, entry):
         return entry.get_change_message()
+
+
+# --- Bulk eligibility tests and API keys (contacts/bulk*.py) ------------------------------------
+
+
+class OwnOrganisationOnly:
+    """A staff member with an organisation reaches its objects; the national team all of them.
+    Another organisation's object is a 404 (NotFoundWhenHidden)."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_national_team(request.user):
+            return queryset
+        organisation = membership_organisation(request.user)
+        if organisation is None or not request.user.is_staff:
+            return queryset.none()
+        return queryset.filter(organisation=organisation)
+
+    def _allowed(self, request, obj=None):
+        if not (request.user.is_active and request.user.is_staff):
+            return False
+        if not (is_national_team(request.user) or membership_organisation(request.user)):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(OwnOrganisationOnly, NotFoundWhenHidden, admin.ModelAdmin):
+    """Keys of the bulk API: created by an organisation's staff (for their organisation) or by
+    the national team (for any); the key is shown once, only its digest is stored; revoked,
+    never deleted, so that the jobs keep saying which key sent them."""
+
+    list_display = ["name", "organisation", "key_prefix", "created_at", "last_used_at", "state"]
+    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "key_prefix"]
+    actions = ["revoke"]
+    readonly_fields = ["key_prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+    @admin.display(description="état")
+    def state(self, token):
+        if token.revoked_at:
+            return f"Révoquée le {timezone.localtime(token.revoked_at):%d/%m/%Y}"
+        return "Active"
+
+    def get_fields(self, request, obj=None):
+        fields = ["name"]
+        if is_national_team(request.user):
+            fields.append("organisation")
+        return fields if obj is None else [*fields, *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["name", "organisation", *self.readonly_fields]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.exclude(kind=Organisation.Kind.NATIONAL_TEAM)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a key is revoked (action), not edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return self._allowed(request)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        if not is_national_team(request.user) or obj.organisation_id is None:
+            obj.organisation = membership_organisation(request.user)
+        obj.created_by = request.user
+        key = obj.generate_key()
+        obj.save()
+        self.message_user(
+            request,
+            format_html(
+                'Clé créée pour {} : <code id="api-key">{}</code> — copiez-la maintenant, elle '
+                "ne sera plus jamais affichée.",
+                obj.organisation.name,
+                key,
+            ),
+            messages.WARNING,
+        )
+
+    @admin.action(description="Révoquer les clés sélectionnées", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        count = (
+            self.get_queryset(request)
+            .filter(pk__in=queryset.values("pk"), revoked_at__isnull=True)
+            .update(revoked_at=timezone.now())
+        )
+        self.message_user(
+            request, f"{count} clé(s) révoquée(s) : elles ne donnent plus accès à l’API."
+        )
+
+
+@admin.register(BulkJob)
+class BulkJobAdmin(OwnOrganisationOnly, NotFoundWhenHidden, admin.ModelAdmin):
+    """The list of bulk tests; each one opens on its own page (contacts/bulk_views.py)."""
+
+    list_display = [
+        "pk",
+        "original_name",
+        "organisation",
+        "created_at",
+        "status",
+        "total_rows",
+        "eligible_rows",
+        "rejected_rows",
+        "page_link",
+    ]
+    list_filter = ["status", ("organisation", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["original_name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["organisation"]
+
+    @admin.display(description="page du test")
+    def page_link(self, job):
+        return format_html('<a href="{}">Ouvrir</a>', reverse("bulk:detail", args=[job.pk]))
+
+    def has_add_permission(self, request):
+        return False  # through the upload page
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self.get_object(request, unquote(object_id))
+        if job is None:
+            raise Http404("Aucun test en masse avec cet identifiant.")
+        return redirect("bulk:detail", pk=job.pk)

@@ -64,6 +64,7 @@ GROUP_PERMISSIONS = {
                 "heatplant",
                 "address",
                 "networkdelivery",
+                "condominium",
             ]
             for action in ["view", "add", "change"]
         ],

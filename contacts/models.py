@@ -9,6 +9,7 @@ retention period (`purge_personal_data`) or when the requester deletes the reque
 fields stay for the public statistics.
 """
 
+import os
 import re
 import secrets
 from datetime import timedelta
@@ -18,9 +19,11 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from eligibility.models import FutureNetwork, HeatNetwork
 
@@ -472,3 +475,189 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.subject}"
+
+
+# --- Bulk eligibility test (contacts/bulk*.py) -------------------------------------------------
+
+
+class BulkFileStorage(FileSystemStorage):
+    """MEDIA_ROOT/bulk/, following MEDIA_ROOT when it changes (tests)."""
+
+    @cached_property
+    def base_location(self):
+        return os.path.join(str(settings.MEDIA_ROOT), "bulk")
+
+
+def bulk_storage():
+    """Where uploaded files and results of bulk tests live: under MEDIA_ROOT/bulk/, which no web
+    server publishes; only the back office and the API views serve them, to their organisation."""
+    return BulkFileStorage()
+
+
+def bulk_input_path(job: "BulkJob", filename: str) -> str:
+    return f"entrees/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.csv"
+
+
+class ApiToken(models.Model):
+    """A key of an organisation to the bulk API (`Authorization: Bearer …`). Only its SHA-256
+    digest is stored: the key itself is shown once, when it is created."""
+
+    PREFIX = "fcu_"
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name="organisme",
+    )
+    name = models.CharField(
+        "nom",
+        max_length=100,
+        help_text="Pour s’y retrouver : l’outil ou la personne qui l’utilise.",
+    )
+    key_prefix = models.CharField("début de la clé", max_length=12, editable=False)
+    key_hash = models.CharField("empreinte de la clé", max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="créée par",
+    )
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "clé d’API"
+        verbose_name_plural = "clés d’API"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @staticmethod
+    def digest(key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def generate_key(self) -> str:
+        """Sets a new random key and returns it (the only time it is readable)."""
+        key = self.PREFIX + secrets.token_urlsafe(32)
+        self.key_prefix = key[:12]
+        self.key_hash = self.digest(key)
+        return key
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class BulkJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The jobs of the user's organisation; all of them for the national team."""
+        if user is None or not user.is_active or not user.is_staff:
+            return self.none()
+        if is_national_team(user):
+            return self
+        organisation = membership_organisation(user)
+        if organisation is None:
+            return self.none()
+        return self.filter(organisation=organisation)
+
+
+class BulkJob(models.Model):
+    """A file of addresses or points tested at once, in the background (contacts/bulk.py)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "À lancer"
+        QUEUED = "queued", "En attente"
+        RUNNING = "running", "En cours"
+        DONE = "done", "Terminé"
+        FAILED = "failed", "Échec"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="bulk_jobs", verbose_name="organisme"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="lancé par",
+    )
+    api_token = models.ForeignKey(
+        ApiToken,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+        verbose_name="clé d’API",
+    )
+    original_name = models.CharField("nom du fichier", max_length=255)
+    input_file = models.FileField(
+        "fichier déposé", storage=bulk_storage, upload_to=bulk_input_path, max_length=200
+    )
+    size_bytes = models.PositiveBigIntegerField("taille (octets)", default=0)
+    encoding = models.CharField("encodage", max_length=20)
+    delimiter = models.CharField("séparateur", max_length=1)
+    columns = models.JSONField("colonnes", default=list)
+    mapping = models.JSONField(
+        "rôle des colonnes", default=dict, help_text="Rôle → numéro de colonne (à partir de 0)."
+    )
+    status = models.CharField(
+        "état", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    total_rows = models.PositiveIntegerField("lignes", default=0)
+    rows_done = models.PositiveIntegerField("lignes traitées", default=0)
+    geocoded_rows = models.PositiveIntegerField("lignes géocodées", default=0)
+    tested_rows = models.PositiveIntegerField("lignes testées", default=0)
+    eligible_rows = models.PositiveIntegerField("lignes éligibles", default=0)
+    rejected_rows = models.PositiveIntegerField("lignes non testées", default=0)
+    failure_reason = models.TextField("motif de l’échec", blank=True)
+    runs = models.PositiveSmallIntegerField("exécutions", default=0)
+    created_at = models.DateTimeField("déposé le", default=timezone.now, db_index=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    progress_at = models.DateTimeField("dernier avancement", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    result_csv = models.FileField(
+        "résultat (CSV)", storage=bulk_storage, blank=True, max_length=200
+    )
+    result_xlsx = models.FileField(
+        "résultat (Excel)", storage=bulk_storage, blank=True, max_length=200
+    )
+    map_points = models.FileField(
+        "points de la carte", storage=bulk_storage, blank=True, max_length=200
+    )
+
+    objects = BulkJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "test d’éligibilité en masse"
+        verbose_name_plural = "tests d’éligibilité en masse"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Test en masse n° {self.pk} — {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, self.rows_done * 100 // self.total_rows)
+
+    @property
+    def seconds_left(self) -> int | None:
+        """Time left at the pace so far; None before the first chunk."""
+        if self.status != self.Status.RUNNING or not self.rows_done or not self.started_at:
+            return None
+        elapsed = ((self.progress_at or timezone.now()) - self.started_at).total_seconds()
+        remaining = max(self.total_rows - self.rows_done, 0)
+        return round(elapsed / self.rows_done * remaining)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

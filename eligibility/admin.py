@@ -11,7 +11,9 @@ from leaflet.admin import LeafletGeoAdmin
 
 from eligibility.importing import INSEE_CODE
 from eligibility.models import (
+    CONDOMINIUM_ENERGIES,
     Address,
+    Condominium,
     FutureNetwork,
     HeatNetwork,
     HeatPlant,
@@ -196,6 +198,70 @@ class NetworkDeliveryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("network__route")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CondominiumEnergyFilter(admin.SimpleListFilter):
+    title = "énergie de chauffage"
+    parameter_name = "energie"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            Condominium.objects.exclude(energie_utilisee="")
+            .order_by("energie_utilisee")
+            .values_list("energie_utilisee", flat=True)
+            .distinct()
+        )
+        return [(code, CONDOMINIUM_ENERGIES.get(code, code)) for code in codes]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(energie_utilisee=self.value())
+        return queryset
+
+
+@admin.register(Condominium)
+class CondominiumAdmin(admin.ModelAdmin):
+    """The national condominium register as imported (`import_rnic`): read only, replaced by the
+    next import. The group permissions give it to the national team."""
+
+    list_display = [
+        "numero_immatriculation",
+        "name",
+        "adresse_reference",
+        "code_insee",
+        "nb_lot_habitation",
+        "type_chauffage",
+        "energy",
+        "chauffage_urbain",
+    ]
+    list_filter = [
+        "type_chauffage",
+        CondominiumEnergyFilter,
+        "chauffage_urbain",
+        "periode_construction",
+    ]
+    search_fields = ["=numero_immatriculation", "name", "adresse_reference", "=code_insee"]
+    exclude = ["location"]
+    readonly_fields = ["position", "energy"]
+    show_full_result_count = False
+    list_per_page = 50
+
+    @admin.display(description="énergie de chauffage", ordering="energie_utilisee")
+    def energy(self, condominium):
+        return condominium.energy_label
+
+    @admin.display(description="position (longitude, latitude)")
+    def position(self, condominium):
+        return f"{condominium.location.x:.6f}, {condominium.location.y:.6f}"
 
     def has_add_permission(self, request):
         return False

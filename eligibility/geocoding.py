@@ -303,9 +303,9 @@ def _from_feature(feature: dict) -> GeocodedAddress:
 #   3. one wrong word: the same, all words but one (a typo: "alle paul ducas sarcel");
 #   4. trigrams: word similarity `<%` of the query without its common words (street types,
 #      articles), threshold set for the transaction, under a statement timeout.
-# Stage 1 runs always, stage 2 when stage 1 found fewer than `limit`, stages 3 and 4 only when
-# nothing was found. Each stage takes at most LOCAL_CANDIDATES rows from its index, then ranks
-# them by score. Whole-label trigram similarity alone (`%`) was measured at 0.2 to 1 s on
+# Stage 1 runs always, the others only while nothing is found; stages 2 and 3 need a word that
+# is not a common one (street types, articles: their index entries cover most of France). Each
+# stage takes at most LOCAL_CANDIDATES rows from its index, then ranks them by score. Whole-label trigram similarity alone (`%`) was measured at 0.2 to 1 s on
 # 545,000 addresses for common words ("rue de paris"): its index cannot prune them.
 
 # A leading house number, with a repetition index glued or not: "15", "15 bis", "15bis", "15 b".
@@ -378,12 +378,31 @@ def _local_search(query: str, limit: int) -> list[GeocodedAddress]:
     keys = {word: f"w{i}" for i, word in enumerate(words)}
     params.update({keys[word]: f"%{word}%" for word in words})
 
+    # In label order: the b-tree stops after `cap` entries (a bitmap scan would visit every
+    # address of a short prefix such as "2 route" before keeping `cap` of them).
     found = _ranked(
-        _CANDIDATES_SQL.format(where="search_label LIKE %(prefix)s"),
+        _CANDIDATES_SQL.format(
+            where="search_label LIKE %(prefix)s ORDER BY search_label USING ~<~"
+        ),
         params | {"prefix": f"{parsed.text}%"},
     )
-    if len(found) < limit and words:
-        every_word = " AND ".join(f"search_label LIKE %({keys[w]})s" for w in words)
+    # The other stages look for the words anywhere in the label: for a label typed from its
+    # start, as in an autocomplete, the prefix stage has found the right addresses already, and
+    # words found elsewhere would come from other streets and towns.
+    rare = [w for w in words if w not in _COMMON_WORDS]
+    if 0 < len(found) < limit and parsed.numero is not None:
+        # The other numbers of the streets found, after the typed one: "17 allee paul dukas"
+        # also suggests 15 and 19 (through the commune's index: a street is in one commune).
+        same_street = (
+            "(code_insee, nom_voie) IN (SELECT code_insee, nom_voie FROM eligibility_address"
+            " WHERE ban_id = ANY(%(found)s))"
+        )
+        found += _ranked(
+            _CANDIDATES_SQL.format(where=same_street),
+            params | {"found": [address.ban_id for address in found]},
+        )
+    if not found and rare:
+        every_word = _all_words(words, keys)
         candidates = _CANDIDATES_SQL.format(where=every_word)
         if parsed.numero is not None:
             # The typed number first, so that it is among the candidates of a long street.
@@ -399,8 +418,7 @@ def _local_search(query: str, limit: int) -> list[GeocodedAddress]:
         ]
         if combinations:
             all_but_one = " OR ".join(
-                "(" + " AND ".join(f"search_label LIKE %({keys[w]})s" for w in combination) + ")"
-                for combination in combinations
+                f"({_all_words(combination, keys)})" for combination in combinations
             )
             found += _ranked(_CANDIDATES_SQL.format(where=all_but_one), params)
     if not found:
@@ -411,6 +429,18 @@ def _local_search(query: str, limit: int) -> list[GeocodedAddress]:
         if address.ban_id not in best or address.score > best[address.ban_id].score:
             best[address.ban_id] = address
     return sorted(best.values(), key=lambda a: (-a.score, a.label))[:limit]
+
+
+def _all_words(words: list[str], keys: dict[str, str]) -> str:
+    """Every word in the label. Only the uncommon ones go through the trigram index: the posting
+    lists of "rue" or "chemin" hold hundreds of thousands of addresses, slower to read than
+    checking the few rows the uncommon words leave (`||''` keeps the index away from them)."""
+    return " AND ".join(
+        f"(search_label || '') LIKE %({keys[w]})s"
+        if w in _COMMON_WORDS
+        else f"search_label LIKE %({keys[w]})s"
+        for w in words
+    )
 
 
 def _trigram_search(parsed: _Query, params: dict, common_keys: list[str]) -> list[GeocodedAddress]:
@@ -480,3 +510,358 @@ def _from_row(row) -> GeocodedAddress:
         score=round(min(max(score, 0.0), 1.0), 4),
         kind="housenumber" if numero is not None else "locality",
     )
+
+
+# --- Batch geocoding (bulk eligibility tests) ---------------------------------------------------
+#
+# `geocode_many(queries)` answers, in the order of the queries, a GeocodedAddress or a
+# NotGeocoded with the reason in French. Locally (GEOCODER=local) it runs set-based on the BAN
+# copy: one query matches every normalised label exactly (b-tree of search_label), one more looks
+# for the rest with their words in order (`LIKE '%w1%w2%'`, trigram index), the typed house
+# number first, scored like the search. With GEOCODER=ban it sends the queries to the national
+# API's CSV endpoint (`/search/csv/`), in chunks, one request at a time, with retries and backoff.
+
+BATCH_CSV_CHUNK = 5000  # rows per request to the CSV endpoint
+BATCH_CSV_MAX_RETRY_AFTER_SECONDS = 60.0
+BATCH_CANDIDATES = 300  # addresses a fallback lookup ranks at most
+BATCH_FALLBACK_TIMEOUT_MS = 60_000  # bound of one fallback statement (a whole chunk)
+# Abbreviations of street types and words, as people type them in files.
+_ABBREVIATIONS = {
+    "av": "avenue",
+    "ave": "avenue",
+    "bd": "boulevard",
+    "bld": "boulevard",
+    "blvd": "boulevard",
+    "bvd": "boulevard",
+    "r": "rue",
+    "pl": "place",
+    "imp": "impasse",
+    "che": "chemin",
+    "chem": "chemin",
+    "rte": "route",
+    "sq": "square",
+    "crs": "cours",
+    "fg": "faubourg",
+    "fbg": "faubourg",
+    "pass": "passage",
+    "res": "residence",
+    "all": "allee",
+    "st": "saint",
+    "ste": "sainte",
+}
+NOT_FOUND_REASON = "Adresse introuvable"
+EMPTY_REASON = "Adresse vide"
+TOO_LONG_REASON = f"Adresse trop longue (plus de {MAX_QUERY_LENGTH} caractères)"
+MUNICIPALITY_REASON = "Adresse trop imprécise : seule la commune est reconnue"
+TIMEOUT_REASON = "Recherche trop longue : adresse non géocodée"
+
+
+@dataclass(frozen=True)
+class NotGeocoded:
+    reason: str  # in French, shown to the user
+
+
+def geocode_many(queries) -> list:
+    """For each query, in order: a GeocodedAddress (score ≥ settings.GEOCODER_MIN_SCORE, never a
+    bare municipality) or a NotGeocoded. Raises GeocoderError when the national API is
+    unavailable (after its retries)."""
+    answers: list = [None] * len(queries)
+    todo = []
+    for index, query in enumerate(queries):
+        text = (query or "").strip()
+        if len(normalize(text).replace(" ", "")) < MIN_QUERY_CHARS:
+            answers[index] = NotGeocoded(EMPTY_REASON)
+        elif len(text) > MAX_QUERY_LENGTH:
+            answers[index] = NotGeocoded(TOO_LONG_REASON)
+        else:
+            todo.append((index, text))
+    if not todo:
+        return answers
+    backend = settings.GEOCODER
+    if backend == "local":
+        found = _local_geocode_many([text for _, text in todo])
+    elif backend == "ban":
+        found = _ban_csv_geocode_many([text for _, text in todo])
+    else:
+        raise ImproperlyConfigured(f"Unknown GEOCODER {backend!r}: 'local' or 'ban'.")
+    min_score = settings.GEOCODER_MIN_SCORE
+    for (index, _), result in zip(todo, found, strict=True):
+        if isinstance(result, GeocodedAddress):
+            if result.kind == "municipality":
+                result = NotGeocoded(MUNICIPALITY_REASON)
+            elif result.score < min_score:
+                result = NotGeocoded(
+                    f"Correspondance trop incertaine (score {result.score:.2f} : "
+                    f"{result.label})".replace(".", ",", 1)
+                )
+        answers[index] = result
+    return answers
+
+
+def _batch_parse(text: str) -> _Query:
+    parsed = _parse(text)
+    words = tuple(_ABBREVIATIONS.get(word, word) for word in parsed.words)
+    prefix = [str(parsed.numero), *([parsed.rep] if parsed.rep else [])] if parsed.numero else []
+    return _Query(
+        text=" ".join([*prefix, *words]), numero=parsed.numero, rep=parsed.rep, words=words
+    )
+
+
+_BATCH_EXACT_SQL = """
+SELECT DISTINCT ON (q.i) q.i, a.ban_id, a.numero, a.rep, a.nom_voie, a.code_postal, a.code_insee,
+       a.nom_commune, ST_X(a.location::geometry), ST_Y(a.location::geometry), 1.0::float8
+  FROM unnest(%(labels)s::text[]) WITH ORDINALITY AS q(label, i)
+  JOIN eligibility_address a ON a.search_label = q.label
+ ORDER BY q.i, a.ban_id
+"""
+# Stage 2: the labels that start with the typed number and the first two words of the street
+# (a range of the b-tree of search_label, read from the index alone) and have every typed word,
+# in order: a missing postcode or commune, extra words at the end. The best label by trigram
+# similarity is then looked up (equality on the same index).
+_BATCH_PREFIX_SQL = """
+SELECT DISTINCT ON (q.i) q.i, a.ban_id, a.numero, a.rep, a.nom_voie, a.code_postal, a.code_insee,
+       a.nom_commune, ST_X(a.location::geometry), ST_Y(a.location::geometry), best.score
+  FROM unnest(%(prefixes)s::text[], %(patterns)s::text[], %(labels)s::text[])
+       WITH ORDINALITY AS q(prefix, pattern, label, i)
+ CROSS JOIN LATERAL (
+   SELECT c.search_label, similarity(c.search_label, q.label)::float8 AS score
+     FROM eligibility_address c
+    WHERE c.search_label ~>=~ q.prefix AND c.search_label ~<~ (q.prefix || '~')
+      -- an expression, so that the planner keeps the b-tree range rather than the trigrams
+      AND (c.search_label || '') LIKE q.pattern
+    ORDER BY score DESC, c.search_label
+    LIMIT 1
+ ) best
+  JOIN eligibility_address a ON a.search_label = best.search_label
+ ORDER BY q.i, a.ban_id
+"""
+# Stage 3: the labels that have the uncommon words (trigram index), then every typed word in
+# order; the typed number first among the candidates of a long street.
+_BATCH_WORDS_SQL = """
+SELECT q.i, best.*
+  FROM unnest(%(rare)s::text[], %(patterns)s::text[], %(labels)s::text[], %(numeros)s::int[],
+              %(reps)s::text[]) WITH ORDINALITY AS q(rare, pattern, label, numero, rep, i)
+ CROSS JOIN LATERAL (
+   SELECT a.ban_id, a.numero, a.rep, a.nom_voie, a.code_postal, a.code_insee,
+          a.nom_commune, ST_X(a.location::geometry), ST_Y(a.location::geometry),
+          similarity(a.search_label, q.label)::float8 * CASE
+              WHEN q.numero IS NULL THEN 1.0::float8
+              WHEN a.numero IS DISTINCT FROM q.numero THEN %(number_factor)s::float8
+              WHEN CASE lower(a.rep) WHEN 'b' THEN 'bis' WHEN 't' THEN 'ter'
+                   WHEN 'q' THEN 'quater' ELSE lower(a.rep) END <> q.rep
+                   THEN %(rep_factor)s::float8
+              ELSE 1.0::float8 END AS score
+     FROM eligibility_address a
+    WHERE a.id IN (
+          (SELECT c.id FROM eligibility_address c
+            WHERE c.search_label LIKE q.rare AND c.numero = q.numero LIMIT 20)
+          UNION ALL
+          (SELECT c.id FROM eligibility_address c WHERE c.search_label LIKE q.rare LIMIT %(cap)s))
+      AND a.search_label LIKE q.pattern
+    ORDER BY score DESC, a.search_label
+    LIMIT 1
+ ) best
+"""
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like(words) -> str:
+    return "%" + "%".join(_like_escape(w) for w in words) + "%"
+
+
+def _local_geocode_many(texts: list[str]) -> list:
+    parsed = [_batch_parse(text) for text in texts]
+    results: list = [NotGeocoded(NOT_FOUND_REASON)] * len(texts)
+    with connection.cursor() as cursor:
+        cursor.execute(_BATCH_EXACT_SQL, {"labels": [p.text for p in parsed]})
+        for row in cursor.fetchall():
+            results[row[0] - 1] = _from_row(row[1:])
+    common = {
+        "number_factor": NUMBER_MISMATCH_FACTOR,
+        "rep_factor": REPETITION_MISMATCH_FACTOR,
+        "cap": BATCH_CANDIDATES,
+    }
+
+    def todo(condition):
+        return [
+            i
+            for i, result in enumerate(results)
+            if not isinstance(result, GeocodedAddress) and condition(parsed[i])
+        ]
+
+    def stage_params(rows):
+        return {
+            **common,
+            "patterns": [_like(parsed[i].words) for i in rows],
+            "labels": [parsed[i].text for i in rows],
+            "numeros": [parsed[i].numero for i in rows],
+            "reps": [parsed[i].rep for i in rows],
+        }
+
+    prefixed = todo(lambda p: p.numero is not None and len(p.words) >= 2)
+    if prefixed:
+        params = stage_params(prefixed)
+        params["prefixes"] = [
+            " ".join([str(parsed[i].numero), *([parsed[i].rep] if parsed[i].rep else [])])
+            + f" {parsed[i].words[0]} {parsed[i].words[1]} "
+            for i in prefixed
+        ]
+        if not _batch_stage(_BATCH_PREFIX_SQL, params, prefixed, results):
+            return results
+    rest = todo(lambda p: bool(p.words))
+    if rest:
+        params = stage_params(rest)
+        params["rare"] = [_like(_rare_words(parsed[i].words)) for i in rest]
+        _batch_stage(_BATCH_WORDS_SQL, params, rest, results)
+    return results
+
+
+def _rare_words(words: tuple[str, ...]) -> list[str]:
+    """The words the trigram index narrows best: uncommon, 4 letters or more, without digits
+    (postcodes share their trigrams), the last one left out when others remain (usually the
+    commune, shared by thousands of addresses); all the words when none is left."""
+    rare = [w for w in words if w not in _COMMON_WORDS and len(w) >= 4 and w.isalpha()]
+    if len(rare) >= 2:
+        rare = rare[:-1]
+    return rare or list(words)
+
+
+def _batch_stage(sql: str, params: dict, rows: list[int], results: list) -> bool:
+    """Runs one fallback stage for `rows` (indexes into results); False when it timed out (its
+    rows then say so)."""
+    try:
+        # In a savepoint, under a statement timeout: a cancelled query leaves the caller's
+        # transaction usable; the rows it was looking for say why they were not geocoded.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            previous = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)",
+                [f"{BATCH_FALLBACK_TIMEOUT_MS}ms"],
+            )
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != "57014":  # query_canceled
+            raise
+        logger.warning("Batch geocoding: a fallback stage was cancelled after its timeout.")
+        for i in rows:
+            if not isinstance(results[i], GeocodedAddress):
+                results[i] = NotGeocoded(TIMEOUT_REASON)
+        return False
+    for row in found:
+        results[rows[row[0] - 1]] = _from_row(row[1:])
+    return True
+
+
+def _ban_csv_geocode_many(texts: list[str]) -> list:
+    results: list = []
+    for start in range(0, len(texts), BATCH_CSV_CHUNK):
+        results += _ban_csv_chunk(texts[start : start + BATCH_CSV_CHUNK])
+    return results
+
+
+def _ban_csv_chunk(texts: list[str]) -> list:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["fcu_id", "q"])
+    for index, text in enumerate(texts):
+        # The API wants q to start with a letter or a digit.
+        writer.writerow([index, re.sub(r"^[\W_]+", "", text)])
+    body = _ban_csv_post(buffer.getvalue().encode("utf-8"))
+    try:
+        text = body.decode("utf-8-sig")
+        reader = csv.DictReader(io.StringIO(text))
+        missing = {"fcu_id", "latitude", "longitude", "result_score"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValueError(f"Missing columns: {sorted(missing)}")
+        results: list = [NotGeocoded(NOT_FOUND_REASON)] * len(texts)
+        seen = 0
+        for row in reader:
+            index = int(row["fcu_id"])
+            if not 0 <= index < len(texts):
+                raise ValueError("Unknown row id.")
+            seen += 1
+            results[index] = _from_csv_row(row)
+        if seen != len(texts):
+            raise ValueError("Rows missing from the answer.")
+    except (UnicodeDecodeError, csv.Error, *_UNREADABLE) as error:
+        logger.warning("Unreadable answer from the address API's CSV endpoint.")
+        raise GeocoderError("The address service gave an unreadable answer.") from error
+    return results
+
+
+def _from_csv_row(row: dict):
+    status = row.get("result_status") or ""
+    if (status and status != "ok") or not row.get("latitude") or not row.get("result_score"):
+        return NotGeocoded(NOT_FOUND_REASON)
+    lat, lon = float(row["latitude"]), float(row["longitude"])
+    score = float(row["result_score"])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and math.isfinite(score)):
+        raise ValueError("Coordinates or score out of range.")
+    label = row.get("result_label") or ""
+    if not label:
+        raise ValueError("No label.")
+    return GeocodedAddress(
+        label=label,
+        lat=lat,
+        lon=lon,
+        citycode=row.get("result_citycode") or "",
+        postcode=row.get("result_postcode") or "",
+        city=row.get("result_city") or "",
+        ban_id=row.get("result_id") or "",
+        score=min(max(score, 0.0), 1.0),
+        kind=row.get("result_type") or "",
+    )
+
+
+def _ban_csv_post(body: bytes) -> bytes:
+    """POST one chunk to the CSV endpoint; retries 429/5xx/timeouts with backoff (Retry-After
+    honoured up to a minute). Raises GeocoderError."""
+    import requests
+
+    url = f"{settings.GEOCODER_BAN_SCHEME}://{settings.GEOCODER_BAN_DOMAIN}/search/csv/"
+    retries = max(settings.GEOCODER_RETRIES, 0)
+    for attempt in range(retries + 1):
+        delay = BACKOFF_SECONDS * 2**attempt
+        try:
+            response = requests.post(
+                url,
+                files={"data": ("adresses.csv", body, "text/csv")},
+                data={"columns": "q"},
+                headers={"User-Agent": USER_AGENT},
+                timeout=settings.GEOCODER_CSV_TIMEOUT,
+            )
+        except (requests.Timeout, requests.ConnectionError) as error:
+            if attempt == retries:
+                logger.warning("The address API's CSV endpoint failed %d times.", attempt + 1)
+                raise GeocoderError("The address service is unavailable.") from error
+        except requests.RequestException as error:
+            raise GeocoderError("The address service could not be called.") from error
+        else:
+            status = response.status_code
+            if status == 200:
+                return response.content
+            if status != 429 and status < 500:
+                logger.error("The address API's CSV endpoint refused the request (%s).", status)
+                raise GeocoderError("The address service refused the request.")
+            if attempt == retries:
+                logger.warning(
+                    "The address API's CSV endpoint failed %d times (%s).", attempt + 1, status
+                )
+                raise GeocoderError("The address service is unavailable.")
+            try:
+                retry_after = float(response.headers.get("Retry-After") or 0)
+            except ValueError:
+                retry_after = 0
+            if math.isfinite(retry_after) and retry_after > 0:
+                delay = max(delay, min(retry_after, BATCH_CSV_MAX_RETRY_AFTER_SECONDS))
+        time.sleep(delay)
+    raise GeocoderError("The address service is unavailable.")  # not reached

@@ -18,7 +18,8 @@ stops the import with a `CommandError`, and the transaction leaves the database 
 `--dry-run` everything is read, validated and written, then rolled back.
 
 This module holds, in order: the report and its wording, the progress bar, the base command, value
-parsers, file readers (CSV, JSON, GDAL vector layers), geometry repair and the bulk upsert.
+parsers, file readers (CSV, JSON, GDAL vector layers), geometry repair, the bulk upsert, and the
+drop and rebuild of a table's indexes around a bulk load.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from django.contrib.gis.gdal import CoordTransform, DataSource, GDALException, S
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, WKBWriter
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Func
 from django.utils import timezone
 
@@ -995,3 +996,77 @@ def upsert(
         for name, pks in row.many.items():
             getattr(obj, name).set(pks)
     return saved
+
+
+# --- Index rebuild ----------------------------------------------------------------------------
+# Loading many rows into a table with few or none costs mostly the upkeep of its indexes, row by
+# row (a trigram GIN index above all); building an index once over the loaded rows costs a
+# fraction of it. DDL is transactional in PostgreSQL: when the import fails, the rollback brings
+# the dropped indexes back as they were.
+
+
+@dataclass(frozen=True)
+class TableIndex:
+    """An index of a table, as PostgreSQL describes it, to be dropped and created again
+    identically: by its `CREATE INDEX` statement (pg_get_indexdef), or, for the index of a UNIQUE
+    or EXCLUDE constraint, by the constraint's definition (pg_get_constraintdef)."""
+
+    table: str
+    name: str
+    definition: str
+    constraint: str | None = None
+
+    def drop_sql(self, quote) -> str:
+        if self.constraint:
+            return f"ALTER TABLE {quote(self.table)} DROP CONSTRAINT {quote(self.constraint)}"
+        return f"DROP INDEX {quote(self.name)}"
+
+    def create_sql(self, quote) -> str:
+        if self.constraint:
+            return (
+                f"ALTER TABLE {quote(self.table)} ADD CONSTRAINT {quote(self.constraint)} "
+                f"{self.definition}"
+            )
+        return self.definition
+
+
+_TABLE_INDEXES = """
+    SELECT index.relname, pg_get_indexdef(x.indexrelid), con.conname, pg_get_constraintdef(con.oid)
+    FROM pg_index x
+    JOIN pg_class index ON index.oid = x.indexrelid
+    JOIN pg_am am ON am.oid = index.relam
+    LEFT JOIN pg_constraint con
+        ON con.conindid = x.indexrelid AND con.conrelid = x.indrelid AND con.contype IN ('u', 'x')
+    WHERE x.indrelid = %s::regclass
+      AND NOT x.indisprimary
+      AND am.amname <> ALL(%s)
+      AND NOT EXISTS (
+          SELECT 1 FROM pg_constraint fk WHERE fk.contype = 'f' AND fk.conindid = x.indexrelid
+      )
+    ORDER BY con.conname IS NULL, index.relname
+"""
+
+
+def drop_indexes(cursor, table: str, *, keep_methods: Iterable[str] = ()) -> list[TableIndex]:
+    """Drops the indexes of `table` (and the UNIQUE constraints they carry), except the primary
+    key, those a foreign key relies on and those of the access methods in `keep_methods`
+    ("gist"…), and returns them, to be given to `create_indexes` once the rows are loaded. Takes
+    an ACCESS EXCLUSIVE lock on the table until the end of the transaction: call it in one."""
+    quote = connection.ops.quote_name
+    cursor.execute(_TABLE_INDEXES, [quote(table), list(keep_methods)])
+    indexes = [
+        TableIndex(table, name, constraint_definition or definition, constraint)
+        for name, definition, constraint, constraint_definition in cursor.fetchall()
+    ]
+    for index in indexes:
+        cursor.execute(index.drop_sql(quote))
+    return indexes
+
+
+def create_indexes(cursor, indexes: list[TableIndex], progress: Progress | None = None) -> None:
+    """Creates again the indexes `drop_indexes` dropped, with their names and definitions."""
+    quote = connection.ops.quote_name
+    for index in indexes:
+        cursor.execute(index.create_sql(quote))
+        if progress:
+            progress.advance()

@@ -5,12 +5,13 @@ Geometries are WGS84 geographies: distances computed by PostGIS are ground dista
 anywhere in France, mainland and overseas. Every geometry has a spatial (GiST) index.
 """
 
+import psycopg
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 
 GEOGRAPHY = {"srid": 4326, "geography": True, "spatial_index": True}
@@ -147,7 +148,16 @@ class HeatNetwork(models.Model):
         verbose_name = "réseau"
         verbose_name_plural = "réseaux"
         ordering = ["network_id"]
-        indexes = [GinIndex(fields=["communes"], name="heatnetwork_communes_gin")]
+        indexes = [
+            GinIndex(fields=["communes"], name="heatnetwork_communes_gin"),
+            # The largest "close" distance a network has: the eligibility test reads it on
+            # every request (rules.py), in one index entry.
+            models.Index(
+                fields=["threshold_close_m"],
+                name="heatnetwork_own_close",
+                condition=Q(threshold_close_m__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(threshold_very_close_m__isnull=True)
@@ -358,7 +368,8 @@ class Address(models.Model):
         verbose_name_plural = "adresses"
         constraints = [models.UniqueConstraint(fields=["ban_id"], name="address_ban_id_unique")]
         indexes = [
-            models.Index(fields=["code_insee"], name="address_code_insee"),
+            # A commune's addresses, and a street's (the autocomplete's other house numbers).
+            models.Index(fields=["code_insee", "nom_voie"], name="address_commune_street"),
             GinIndex(
                 fields=["search_label"], opclasses=["gin_trgm_ops"], name="address_search_trgm"
             ),
@@ -404,17 +415,131 @@ class EligibilityCheck(models.Model):
         verbose_name_plural = "tests d’éligibilité"
 
     @classmethod
-    def record(cls, verdict, *, channel: str) -> "EligibilityCheck":
-        """Stores one test. The answer does not wait for the disk: a statistic lost in a
-        crash of the database server costs nothing, a slower answer to every visitor would."""
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            return cls.objects.create(
-                channel=channel,
-                code_insee=verdict.citycode,
-                category=verdict.category,
-                eligible=verdict.eligible,
-                distance_m=verdict.distance_m,
-                network_id=verdict.network.id if verdict.network else "",
-            )
+    def record(cls, verdict, *, channel: str) -> None:
+        """Stores one test, in one round trip to the database (a statement prepared once per
+        connection). The answer does not wait for the disk (synchronous_commit off for this
+        transaction only: the statement's own in autocommit mode, else the enclosing one, as SET
+        LOCAL would): a statistic lost in a crash of the database server costs nothing, a
+        slower answer to every visitor would."""
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(
+                """
+                WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))
+                INSERT INTO eligibility_eligibilitycheck
+                       (created_at, channel, code_insee, category, eligible, distance_m, network_id)
+                SELECT now(), %s, %s, %s, %s, %s, %s FROM quick
+                """,
+                [channel, verdict.citycode, verdict.category, verdict.eligible,
+                 verdict.distance_m, verdict.network.id if verdict.network else ""],
+                prepare=True,
+            )  # fmt: skip
+
+
+class ConstructionPeriod(models.TextChoices):
+    """`periode_construction` of the national condominium register (RNIC)."""
+
+    BEFORE_1949 = "AVANT_1949", "Avant 1949"
+    FROM_1949_TO_1960 = "DE_1949_A_1960", "De 1949 à 1960"
+    FROM_1961_TO_1974 = "DE_1961_A_1974", "De 1961 à 1974"
+    FROM_1975_TO_1993 = "DE_1975_A_1993", "De 1975 à 1993"
+    FROM_1994_TO_2000 = "DE_1994_A_2000", "De 1994 à 2000"
+    FROM_2001_TO_2010 = "DE_2001_A_2010", "De 2001 à 2010"
+    SINCE_2001 = "A_PARTIR_DE_2001", "À partir de 2001"
+    SINCE_2011 = "APRES_2011", "À partir de 2011"
+    UNKNOWN = "NON_CONNUE", "Non connue"
+
+
+class CondominiumHeating(models.TextChoices):
+    """`type_chauffage` of the RNIC."""
+
+    COLLECTIVE = "collectif", "Collectif"
+    MIXED = "mixte", "Mixte (collectif et individuel)"
+    INDIVIDUAL = "individuel", "Individuel"
+    NO_HEATING = "sans_chauffage", "Sans chauffage"
+    NOT_APPLICABLE = "sans_objet", "Sans objet"
+    UNKNOWN = "non_connu", "Non connu"
+
+
+# `energie_utilisee` of the RNIC: code → readable label. The register may add codes: an unknown
+# one is kept as published and shown as it is (see Condominium.energy_label).
+CONDOMINIUM_ENERGIES = {
+    "gaz_collectif": "Gaz collectif",
+    "gaz_naturel": "Gaz naturel",
+    "gaz": "Gaz",
+    "gaz_propane_butane": "Gaz propane ou butane",
+    "fioul_domestique": "Fioul domestique",
+    "fioul": "Fioul",
+    "charbon": "Charbon",
+    "bois_de_chauffage": "Bois de chauffage",
+    "electricite": "Électricité",
+    "chauffage_urbain": "Réseau de chaleur",
+    "energie_autre": "Autre énergie",
+    "sans_objet": "Sans objet",
+    "non_connue": "Non connue",
+}
+
+
+class CondominiumQuerySet(models.QuerySet):
+    def collectively_heated(self):
+        """Heated by a collective (or partly collective) boiler: the ones a network can serve."""
+        return self.filter(
+            type_chauffage__in=[CondominiumHeating.COLLECTIVE, CondominiumHeating.MIXED]
+        )
+
+    def not_on_a_network(self):
+        return self.exclude(chauffage_urbain=True)
+
+
+class Condominium(models.Model):
+    """A condominium of the national condominium register (registre national d’immatriculation
+    des copropriétés, RNIC, published by ANAH): where it is, its size, age and heating."""
+
+    numero_immatriculation = models.CharField(
+        "numéro d’immatriculation",
+        max_length=20,
+        unique=True,
+        help_text="Identifiant officiel au registre, par exemple AA6501357.",
+    )
+    name = models.CharField("nom d’usage", max_length=255, blank=True)
+    adresse_reference = models.CharField("adresse de référence", max_length=255, blank=True)
+    code_insee = models.CharField(
+        "code INSEE de la commune", max_length=5, blank=True, db_index=True
+    )
+    location = models.PointField("position", **GEOGRAPHY)
+    nb_lot_habitation = models.PositiveIntegerField("lots d’habitation", null=True, blank=True)
+    nb_lot = models.PositiveIntegerField("nombre total de lots", null=True, blank=True)
+    periode_construction = models.CharField(
+        "période de construction", max_length=20, choices=ConstructionPeriod.choices, blank=True
+    )
+    type_chauffage = models.CharField(
+        "type de chauffage", max_length=20, choices=CondominiumHeating.choices, blank=True
+    )
+    energie_utilisee = models.CharField(
+        "énergie de chauffage",
+        max_length=40,
+        blank=True,
+        help_text="Code du registre : gaz_collectif, fioul_domestique…",
+    )
+    chauffage_urbain = models.BooleanField(
+        "déjà raccordée à un réseau de chaleur", null=True, blank=True
+    )
+    date_derniere_maj = models.DateField("dernière mise à jour au registre", null=True, blank=True)
+    source = models.CharField("source des données", max_length=255, blank=True)
+    source_date = models.DateField("date des données", null=True, blank=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    objects = CondominiumQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "copropriété"
+        verbose_name_plural = "copropriétés"
+        ordering = ["numero_immatriculation"]
+
+    def __str__(self):
+        return self.name or self.adresse_reference or self.numero_immatriculation
+
+    @property
+    def energy_label(self) -> str:
+        code = self.energie_utilisee
+        return CONDOMINIUM_ENERGIES.get(code, code.replace("_", " ").capitalize())

@@ -15,6 +15,20 @@ _ERROR = {
                 "geocoder_unavailable",
                 "method_not_allowed",
                 "not_found",
+                # bulk tests
+                "unauthorized",
+                "not_ready",
+                "empty_file",
+                "binary_file",
+                "spreadsheet_file",
+                "unreadable_file",
+                "too_many_rows",
+                "no_header",
+                "no_usable_column",
+                "invalid_mapping",
+                "missing_file",
+                "unsupported_media_type",
+                "file_too_large",
             ],
         },
         "message": {"type": "string", "description": "Message en français, à afficher."},
@@ -238,6 +252,370 @@ NETWORK_SCHEMAS = {
 }
 
 
+# --- /stats.json and /stats.csv (the open data of /stats; described here statically, since
+# eligibility imports no other app: tests/stats/test_openapi.py checks it against stats) --------
+
+_STATS_SERIES = {
+    "checks_web": "Adresses testées sur le site",
+    "checks_api": "Adresses testées par l’API",
+    "checks_bulk": "Adresses testées en masse",
+    "checks": "Adresses testées",
+    "checks_eligible": "Adresses éligibles",
+    "leads": "Demandes de contact",
+    "leads_operator": "Demandes adressées à un gestionnaire",
+    "leads_agency": "Demandes adressées à une agence ou collectivité",
+    "leads_national": "Demandes en tri national",
+    "leads_moderation": "Demandes en modération",
+    "leads_responded": "Demandes de gestionnaires ayant reçu une réponse",
+    "projects_voted": "Projets votés en AG",
+    "projects_works": "Projets en travaux",
+    "projects_done": "Projets réalisés",
+    "followup_yes": "Suivi à 30 jours : recontacté",
+    "followup_no": "Suivi à 30 jours : pas recontacté",
+    "ambassadors_published": "Ambassadeurs publiés",
+    "messages_relayed": "Messages relayés aux ambassadeurs",
+    "downloads": "Documents téléchargés",
+}
+_STATS_NATIONAL_ONLY = ["downloads"]
+_STATS_PARAMETERS = [
+    {
+        "name": "region",
+        "in": "query",
+        "description": (
+            "Code INSEE de la région (Code officiel géographique 2024, ex. 11 pour "
+            "l’Île-de-France, 04 pour La Réunion). Sans `region` ni `departement` : France entière."
+        ),
+        "schema": {"type": "string", "pattern": "^[0-9]{2}$"},
+    },
+    {
+        "name": "departement",
+        "in": "query",
+        "description": (
+            "Code INSEE du département (ex. 95, 2A, 2B, 971 à 974, 976 ; 975 n’est pas un "
+            "département). Avec `region`, il doit en faire partie."
+        ),
+        "schema": {"type": "string", "pattern": "^([0-9]{2}|2[ABab]|97[1-46])$"},
+    },
+]
+_STATS_DESCRIPTION = (
+    "Les séries mensuelles de la page /stats/ (mois de l’heure de Paris, mois sans activité à "
+    "zéro, du premier mois d’activité du territoire au mois en cours), pour la France entière, "
+    "une région ou un département d’après la commune des enregistrements. Les téléchargements "
+    "de documents ne sont rattachés à aucun territoire : sous un filtre, leur valeur est `null` "
+    "(JSON) ou vide (CSV). Chiffres calculés il y a moins d’une heure ; aucune donnée personnelle."
+)
+_STATS_ERRORS = {
+    "400": _error_response(
+        "Région ou département inconnu, ou département hors de la région (`invalid_parameters`)."
+    ),
+    "429": _error_response("Trop de requêtes (`rate_limited`) : voir l’en-tête Retry-After."),
+}
+
+STATS_PATHS = {
+    "/stats.json": {
+        "get": {
+            "operationId": "getStatistics",
+            "summary": "Statistiques mensuelles du service (JSON)",
+            "description": _STATS_DESCRIPTION,
+            "parameters": _STATS_PARAMETERS,
+            "responses": {
+                "200": {
+                    "description": "Les séries mensuelles du territoire.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Statistics"}}
+                    },
+                },
+                **_STATS_ERRORS,
+            },
+        }
+    },
+    "/stats.csv": {
+        "get": {
+            "operationId": "getStatisticsCsv",
+            "summary": "Statistiques mensuelles du service (CSV)",
+            "description": _STATS_DESCRIPTION
+            + " CSV en UTF-8, séparateur virgule, une ligne par mois ; en-tête : `month` puis "
+            + ", ".join(f"`{key}`" for key in _STATS_SERIES)
+            + ".",
+            "parameters": _STATS_PARAMETERS,
+            "responses": {
+                "200": {
+                    "description": "Une ligne par mois (`month` au format AAAA-MM).",
+                    "content": {
+                        "text/csv": {
+                            "schema": {"type": "string"},
+                            "example": "month,"
+                            + ",".join(_STATS_SERIES)
+                            + "\n2026-05,"
+                            + ",".join(["0"] * len(_STATS_SERIES))
+                            + "\n",
+                        }
+                    },
+                },
+                **_STATS_ERRORS,
+            },
+        }
+    },
+}
+
+STATS_SCHEMAS = {
+    "StatisticsTerritory": {
+        "type": "object",
+        "required": ["type", "code", "name"],
+        "properties": {
+            "type": {"type": "string", "enum": ["france", "region", "departement"]},
+            "code": {
+                "type": ["string", "null"],
+                "description": "Code INSEE ; null pour la France.",
+            },
+            "name": {"type": "string", "description": "Nom officiel (COG 2024)."},
+            "region": {
+                "type": "object",
+                "description": "La région d’un département.",
+                "required": ["code", "name"],
+                "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+            },
+        },
+    },
+    "Statistics": {
+        "type": "object",
+        "required": [
+            "territory",
+            "timezone",
+            "computed_at",
+            "fields",
+            "national_only",
+            "series",
+        ],
+        "properties": {
+            "territory": {"$ref": "#/components/schemas/StatisticsTerritory"},
+            "timezone": {"type": "string", "const": "Europe/Paris"},
+            "computed_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "Moment du calcul des chiffres (moins d’une heure).",
+            },
+            "fields": {
+                "type": "object",
+                "description": "Libellé français de chaque série.",
+                "properties": {key: {"const": label} for key, label in _STATS_SERIES.items()},
+            },
+            "national_only": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": (
+                    "Séries données pour la France entière seulement (aucun territoire dans "
+                    "les données) : `null` sous un filtre."
+                ),
+                "examples": [_STATS_NATIONAL_ONLY],
+            },
+            "series": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["month", *_STATS_SERIES],
+                    "properties": {
+                        "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                        **{
+                            key: {
+                                "type": ["integer", "null"]
+                                if key in _STATS_NATIONAL_ONLY
+                                else "integer",
+                                "minimum": 0,
+                                "description": label,
+                            }
+                            for key, label in _STATS_SERIES.items()
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+# The bulk test (served by contacts/bulk_api.py; described here statically: eligibility imports
+# no other app).
+_BULK_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "description": "Numéro du test, donné à la création.",
+    "schema": {"type": "integer", "minimum": 1},
+}
+_BULK_AUTH = [{"bulkToken": []}]
+_BULK_401 = _error_response(
+    "Clé absente, invalide ou révoquée (`unauthorized`) ; en-tête `WWW-Authenticate: Bearer`."
+)
+_BULK_404 = _error_response("Aucun test de votre organisme n’a ce numéro (`not_found`).")
+_BULK_JOB_RESPONSE = {
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BulkJob"}}}
+}
+
+BULK_PATHS = {
+    "/api/v1/eligibility/bulk": {
+        "post": {
+            "operationId": "createBulkEligibility",
+            "summary": "Test d’éligibilité en masse d’un fichier d’adresses ou de coordonnées",
+            "description": (
+                "Réservé aux organismes (gestionnaires de réseaux, collectivités, agences) munis "
+                "d’une clé d’API, créée par leur équipe dans l’espace gestionnaire et envoyée "
+                "dans l’en-tête `Authorization: Bearer <clé>`. Le fichier CSV ou TXT (50 Mo et "
+                "200 000 lignes au plus, première ligne = noms des colonnes ; séparateur `;` `,` "
+                "tabulation ou `|` et encodage UTF-8, Latin-1 ou Windows-1252 détectés) contient "
+                "une colonne d’adresses complètes, ou numéro, voie, code postal, commune, ou "
+                "latitude et longitude (WGS84). Le rôle des colonnes est déduit de leurs noms ; "
+                "`mapping` le précise : objet JSON rôle → nom ou numéro (à partir de 0) de "
+                "colonne, rôles `address`, `number`, `street`, `postcode`, `city`, `citycode`, "
+                "`lat`, `lon`. Le test s’exécute en arrière-plan : suivez-le avec l’URL renvoyée. "
+                "Aucune ligne n’est écartée : le résultat reprend toutes les colonnes du fichier, "
+                "ajoute l’adresse trouvée, le score, la position, la catégorie, l’éligibilité, la "
+                "distance et le réseau, et le motif des lignes non testées."
+            ),
+            "security": _BULK_AUTH,
+            "parameters": [
+                {
+                    "name": "mapping",
+                    "in": "query",
+                    "description": "Rôle des colonnes (JSON), quand le fichier est le corps de la requête.",
+                    "schema": {"type": "string"},
+                    "example": '{"lat": "latitude", "lon": "longitude"}',
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file"],
+                            "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "mapping": {
+                                    "type": "string",
+                                    "description": "Objet JSON : rôle → nom ou numéro de colonne.",
+                                },
+                            },
+                        }
+                    },
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            },
+            "responses": {
+                "202": {
+                    "description": "Test accepté et mis en file ; en-tête Location : son URL.",
+                    **_BULK_JOB_RESPONSE,
+                },
+                "400": _error_response(
+                    "Fichier inutilisable, avec un code : `empty_file`, `binary_file`, "
+                    "`spreadsheet_file`, `unreadable_file`, `too_many_rows`, `no_header`, "
+                    "`no_usable_column`, `invalid_mapping`, `missing_file`, "
+                    "`unsupported_media_type`."
+                ),
+                "401": _BULK_401,
+                "413": _error_response("Fichier de plus de 50 Mo (`file_too_large`)."),
+                "429": _error_response("Trop de requêtes (`rate_limited`) : voir Retry-After."),
+            },
+        }
+    },
+    "/api/v1/eligibility/bulk/{id}": {
+        "get": {
+            "operationId": "getBulkEligibility",
+            "summary": "État, avancement et résultats d’un test en masse",
+            "security": _BULK_AUTH,
+            "parameters": [_BULK_ID],
+            "responses": {
+                "200": {"description": "Le test.", **_BULK_JOB_RESPONSE},
+                "401": _BULK_401,
+                "404": _BULK_404,
+                "429": _error_response("Trop de requêtes."),
+            },
+        }
+    },
+    "/api/v1/eligibility/bulk/{id}/resultat.{format}": {
+        "get": {
+            "operationId": "getBulkEligibilityResult",
+            "summary": "Résultat d’un test en masse terminé (CSV UTF-8 avec BOM et `;`, ou XLSX)",
+            "security": _BULK_AUTH,
+            "parameters": [
+                _BULK_ID,
+                {
+                    "name": "format",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": ["csv", "xlsx"]},
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "Le fichier de résultats, en pièce jointe.",
+                    "content": {
+                        "text/csv": {"schema": {"type": "string"}},
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            "schema": {"type": "string", "format": "binary"}
+                        },
+                    },
+                },
+                "401": _BULK_401,
+                "404": _BULK_404,
+                "409": _error_response("Le test n’est pas terminé (`not_ready`)."),
+                "429": _error_response("Trop de requêtes."),
+            },
+        }
+    },
+}
+
+BULK_SCHEMAS = {
+    "BulkJob": {
+        "type": "object",
+        "required": ["id", "status", "total_rows", "rows_done", "percent", "status_url", "results"],
+        "properties": {
+            "id": {"type": "integer"},
+            "status": {
+                "type": "string",
+                "enum": ["queued", "running", "done", "failed"],
+                "description": "En attente, en cours, terminé, échec.",
+            },
+            "status_label": {"type": "string"},
+            "file_name": {"type": "string"},
+            "total_rows": {"type": "integer", "description": "Lignes de données du fichier."},
+            "rows_done": {"type": "integer"},
+            "percent": {"type": "integer", "minimum": 0, "maximum": 100},
+            "seconds_left": {"type": ["integer", "null"], "description": "Estimation."},
+            "time_left": {"type": "string"},
+            "tested_rows": {"type": "integer"},
+            "eligible_rows": {"type": "integer"},
+            "rejected_rows": {"type": "integer", "description": "Lignes non testées (motif)."},
+            "created_at": {"type": "string", "format": "date-time"},
+            "started_at": {"type": ["string", "null"], "format": "date-time"},
+            "finished_at": {"type": ["string", "null"], "format": "date-time"},
+            "failure_reason": {"type": ["string", "null"]},
+            "status_url": {"type": "string", "format": "uri"},
+            "results": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "properties": {
+                            "csv": {"type": "string", "format": "uri"},
+                            "xlsx": {"type": "string", "format": "uri"},
+                        },
+                    },
+                    {"type": "null"},
+                ],
+                "description": "URL des résultats (même clé d’API), quand le test est terminé.",
+            },
+        },
+    }
+}
+BULK_SECURITY_SCHEMES = {
+    "bulkToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Clé d’API de l’organisme, créée dans l’espace gestionnaire.",
+    }
+}
+
+
 def build(server_url: str) -> dict:
     return {
         "openapi": "3.1.0",
@@ -246,7 +624,7 @@ def build(server_url: str) -> dict:
             "version": "1.0.0",
             "description": (
                 "Éligibilité d’une adresse ou d’un point aux réseaux de chaleur, recherche "
-                "d’adresses, chiffres clés et tracés des réseaux, tuiles vectorielles de la carte. Accès libre, sans clé, limité en nombre de requêtes par client. "
+                "d’adresses, chiffres clés et tracés des réseaux, tuiles vectorielles de la carte. Accès libre, sans clé, limité en nombre de requêtes par client, sauf le test d’éligibilité en masse, réservé aux organismes munis d’une clé d’API. "
                 "Données sous Licence Ouverte 2.0."
             ),
             "license": {
@@ -342,6 +720,8 @@ def build(server_url: str) -> dict:
                 }
             },
             **NETWORK_PATHS,
+            **BULK_PATHS,
+            **STATS_PATHS,
         },
         "components": {
             "schemas": {
@@ -431,6 +811,9 @@ def build(server_url: str) -> dict:
                 },
                 "Error": _ERROR,
                 **NETWORK_SCHEMAS,
-            }
+                **STATS_SCHEMAS,
+                **BULK_SCHEMAS,
+            },
+            "securitySchemes": BULK_SECURITY_SCHEMES,
         },
     }

@@ -5,16 +5,19 @@ future network; existing network very close; future network very close; inside a
 zone; existing network close; future network close; existing network far; future network far;
 a network without a route in the commune; too far. The first seven are eligible.
 
-One SQL query gathers every candidate around the point through the spatial indexes (ST_DWithin,
-ST_Intersects on geographies: ground distances in metres anywhere in France); each candidate is
+One SQL query gathers every candidate around the point (or around each of many points, for the
+bulk test) through the spatial indexes (distances measured on the geographies: ground distances
+in metres anywhere in France); each candidate is
 classified with its own network's thresholds, and the best one wins. All the fields of a verdict
 describe the same network: the one whose candidate won.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 
@@ -81,80 +84,141 @@ def thresholds(network_id: str, very_close: int | None, close: int | None) -> tu
     )
 
 
-# Each branch returns the same columns. Routes are measured on their pieces of at most 32
-# vertices (tables *_segment, kept by triggers: migration 0005): the GiST index finds the pieces
-# whose bounding box comes within the "far" distance (`&& _ST_Expand`, what ST_DWithin does
-# first); the nearest piece on the sphere (cheap) is measured on the spheroid (exact): the two
-# differ by less than 0.5 %, so the nearest piece is the same or as near. evaluate() drops
-# routes beyond the "far" distance.
+# The candidates of many points (arrays: one statement, whatever their number). Each branch
+# returns the point's index and the same columns. Routes are measured on their pieces of at most
+# 32 vertices (tables *_segment, kept by triggers: migrations 0005 and 0007). The pieces of each
+# network whose bounding box comes within the "far" distance are ranked by their planar distance
+# in Web Mercator (a conformal projection: near the point, Mercator units are ground metres
+# divided by cos(latitude), within 0.02 % over a kilometre; the search box is 2 % wider), which is
+# about twenty times cheaper than a distance on the sphere; the nearest piece of each network is
+# then measured on the spheroid (exact). Sphere, spheroid and scaled Mercator distances differ by
+# less than 0.5 %, so the piece chosen is the nearest or as near. _verdict() drops routes beyond
+# the "far" distance.
 _CANDIDATES_SQL = """
-WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS g),
--- The commune: given, else the one of the nearest known address within 2 km (KNN).
-city AS (
-  SELECT COALESCE(NULLIF(%(citycode)s, ''), (
-    -- KNN through the index needs the point as a constant expression, not a CTE column.
-    SELECT nearest.code_insee FROM (
-      SELECT a.code_insee, a.location FROM eligibility_address a
-       ORDER BY a.location <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography
-       LIMIT 1
-    ) nearest, pt WHERE ST_DWithin(nearest.location, pt.g, 2000)
+WITH pts AS (
+  SELECT u.i, ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326)::geography AS g, u.code,
+         -- EPSG:3857 by its formula: ST_Transform would set up a projection for each statement.
+         ST_SetSRID(ST_MakePoint(6378137 * radians(u.lon),
+                                 6378137 * ln(tan(pi() / 4 + radians(u.lat) / 2))), 3857) AS m,
+         -- Web Mercator units per ground metre around the point, with a 2 percent margin.
+         1.02 / cos(radians(u.lat)) AS scale
+    FROM unnest(%(lons)s::float8[], %(lats)s::float8[], %(codes)s::text[])
+         WITH ORDINALITY AS u(lon, lat, code, i)
+),
+-- The commune: given, else the one of the nearest known address within 2 km (KNN: inside the
+-- correlated subquery the point is a constant, so the index orders the addresses).
+city AS MATERIALIZED (
+  SELECT p.i, COALESCE(NULLIF(p.code, ''), (
+    SELECT a.code_insee FROM eligibility_address a
+     WHERE ST_DWithin(a.location, p.g, 2000)
+     ORDER BY a.location <-> p.g
+     LIMIT 1
   )) AS code
+    FROM pts p
+),
+-- Existing networks, in two passes. Within the largest "close" distance any network has (its
+-- own, its national one, the default): a network found there is nearer than any other, and at
+-- least as well placed (beyond that distance, every network is "far"), so the nearest network
+-- found there is the best; the search box is small. The points with none there are searched
+-- again within the "far" distance.
+close_radius AS MATERIALIZED (
+  SELECT GREATEST(%(close)s, (SELECT max(threshold_close_m) FROM eligibility_heatnetwork
+                               WHERE threshold_close_m IS NOT NULL)) AS metres
+),
+existing_close AS MATERIALIZED (
+  SELECT p.i, n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
+         n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m,
+         ST_Distance(near.segment, p.g) AS distance
+    FROM pts p
+    CROSS JOIN LATERAL (
+      SELECT DISTINCT ON (s.network_id) s.network_id, s.segment
+        FROM eligibility_heatnetwork_segment s
+       WHERE s.segment_mercator && ST_Expand(p.m, (SELECT metres FROM close_radius) * p.scale)
+       ORDER BY s.network_id, ST_Distance(s.segment_mercator, p.m)
+    ) near
+    CROSS JOIN LATERAL (SELECT * FROM eligibility_heatnetwork WHERE id = near.network_id LIMIT 1) n
+   WHERE n.kind = 'heat' AND n.open_to_connections
+),
+existing_settled AS MATERIALIZED (
+  SELECT DISTINCT i FROM existing_close WHERE distance <= (SELECT metres FROM close_radius)
 )
-SELECT 'commune' AS source, NULL::bigint, NULL, NULL, NULL, NULL::boolean, NULL::float, NULL::float,
-       NULL::int, NULL::int, NULL, NULL::float, city.code, NULL::int
-  FROM city
+SELECT c.i, 'commune' AS source, NULL::bigint, NULL, NULL, NULL, NULL::boolean, NULL::float,
+       NULL::float, NULL::int, NULL::int, NULL, NULL::float, c.code, NULL::int
+  FROM city c
 UNION ALL
-SELECT 'existing' AS source, n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
-       n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m, '' AS planned,
-       near.distance, NULL AS zone_id, NULL::int AS power_kw
-  FROM (SELECT nearest.network_id, ST_Distance(nearest.segment, pt.g) AS distance
-          FROM (SELECT DISTINCT ON (s.network_id) s.network_id, s.segment
-                  FROM eligibility_heatnetwork_segment s, pt
-                 WHERE s.segment && _ST_Expand(pt.g, %(far)s)
-                 ORDER BY s.network_id, ST_Distance(s.segment, pt.g, false)) nearest, pt) near
-  -- LIMIT 1 keeps this an index lookup per nearby network (the planner would scan them all).
+SELECT i, 'existing', id, network_id, name, operator, classified, enrr_rate, co2_kg_per_kwh,
+       threshold_very_close_m, threshold_close_m, '', distance, NULL, NULL
+  FROM existing_close
+ WHERE i IN (SELECT i FROM existing_settled)
+UNION ALL
+SELECT p.i, 'existing', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
+       n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m, '',
+       ST_Distance(near.segment, p.g), NULL, NULL
+  FROM pts p
+  CROSS JOIN LATERAL (
+    SELECT DISTINCT ON (s.network_id) s.network_id, s.segment
+      FROM eligibility_heatnetwork_segment s
+     WHERE s.segment_mercator && ST_Expand(p.m, %(far)s * p.scale)
+     ORDER BY s.network_id, ST_Distance(s.segment_mercator, p.m)
+  ) near
   CROSS JOIN LATERAL (SELECT * FROM eligibility_heatnetwork WHERE id = near.network_id LIMIT 1) n
  WHERE n.kind = 'heat' AND n.open_to_connections
+   AND p.i NOT IN (SELECT i FROM existing_settled)
 UNION ALL
-SELECT 'future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
-       f.planned_commissioning, near.distance, NULL, NULL
-  FROM (SELECT nearest.network_id, ST_Distance(nearest.segment, pt.g) AS distance
-          FROM (SELECT DISTINCT ON (s.network_id) s.network_id, s.segment
-                  FROM eligibility_futurenetwork_segment s, pt
-                 WHERE s.segment && _ST_Expand(pt.g, %(far)s)
-                 ORDER BY s.network_id, ST_Distance(s.segment, pt.g, false)) nearest, pt) near
-  CROSS JOIN LATERAL (SELECT * FROM eligibility_futurenetwork WHERE id = near.network_id LIMIT 1) f
+SELECT p.i, 'future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
+       f.planned_commissioning, ST_Distance(near.segment, p.g), NULL, NULL
+  FROM pts p
+  CROSS JOIN LATERAL (
+    SELECT DISTINCT ON (s.network_id) s.network_id, s.segment
+      FROM eligibility_futurenetwork_segment s
+     WHERE s.segment_mercator && ST_Expand(p.m, %(far)s * p.scale)
+     ORDER BY s.network_id, ST_Distance(s.segment_mercator, p.m)
+  ) near
+  CROSS JOIN LATERAL (
+    SELECT * FROM eligibility_futurenetwork WHERE id = near.network_id LIMIT 1
+  ) f
 UNION ALL
-SELECT 'future_zone', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
-       f.planned_commissioning, CASE WHEN f.route IS NULL THEN NULL ELSE ST_Distance(f.route, pt.g) END,
-       NULL, NULL
-  FROM eligibility_futurenetwork f, pt
- WHERE ST_Intersects(f.zone, pt.g)
+SELECT p.i, 'future_zone', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL,
+       NULL, f.planned_commissioning,
+       (SELECT ST_Distance(s.segment, p.g) FROM eligibility_futurenetwork_segment s
+         WHERE s.network_id = f.id ORDER BY s.segment_mercator <-> p.m LIMIT 1), NULL, NULL
+  FROM pts p JOIN eligibility_futurenetwork f ON ST_Intersects(f.zone, p.g)
 UNION ALL
-SELECT 'pdp_existing', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
+SELECT p.i, 'pdp_existing', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
        n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m, '',
-       CASE WHEN n.route IS NULL THEN NULL ELSE ST_Distance(n.route, pt.g) END,
+       (SELECT ST_Distance(s.segment, p.g) FROM eligibility_heatnetwork_segment s
+         WHERE s.network_id = n.id ORDER BY s.segment_mercator <-> p.m LIMIT 1),
        z.official_id, z.power_threshold_kw
-  FROM eligibility_priorityzone z
+  FROM pts p
+  JOIN eligibility_priorityzone z ON ST_Intersects(z.zone, p.g)
   JOIN eligibility_priorityzone_networks zn ON zn.priorityzone_id = z.id
-  JOIN eligibility_heatnetwork n ON n.id = zn.heatnetwork_id, pt
- WHERE ST_Intersects(z.zone, pt.g)
+  JOIN eligibility_heatnetwork n ON n.id = zn.heatnetwork_id
 UNION ALL
-SELECT 'pdp_future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
+SELECT p.i, 'pdp_future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
        f.planned_commissioning,
-       CASE WHEN f.route IS NULL THEN NULL ELSE ST_Distance(f.route, pt.g) END,
+       (SELECT ST_Distance(s.segment, p.g) FROM eligibility_futurenetwork_segment s
+         WHERE s.network_id = f.id ORDER BY s.segment_mercator <-> p.m LIMIT 1),
        z.official_id, z.power_threshold_kw
-  FROM eligibility_priorityzone z
+  FROM pts p
+  JOIN eligibility_priorityzone z ON ST_Intersects(z.zone, p.g)
   JOIN eligibility_priorityzone_future_networks zf ON zf.priorityzone_id = z.id
-  JOIN eligibility_futurenetwork f ON f.id = zf.futurenetwork_id, pt
- WHERE ST_Intersects(z.zone, pt.g)
+  JOIN eligibility_futurenetwork f ON f.id = zf.futurenetwork_id
 UNION ALL
-SELECT 'city', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
+SELECT c.i, 'city', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
        n.co2_kg_per_kwh, NULL, NULL, '', NULL, NULL, NULL
-  FROM eligibility_heatnetwork n, city
- WHERE n.communes @> ARRAY[city.code]::varchar[]
-   AND n.kind = 'heat' AND n.open_to_connections AND n.route IS NULL
+  FROM city c
+  JOIN (SELECT *, unnest(communes) AS code FROM eligibility_heatnetwork
+         WHERE kind = 'heat' AND open_to_connections AND route IS NULL) n ON n.code = c.code
 """
+
+
+def _largest_close() -> int:
+    """The largest "close" distance of the settings (the default and the national ones); the
+    query adds the networks' own."""
+    return max(
+        [settings.ELIGIBILITY_THRESHOLDS["close"]]
+        + [close for _, close in settings.NETWORK_THRESHOLDS.values()]
+    )
 
 
 def _classify(source: str, distance: float | None, very_close: int, close: int):
@@ -178,13 +242,44 @@ def _classify(source: str, distance: float | None, very_close: int, close: int):
 
 def evaluate(*, lat: float, lon: float, citycode: str = "") -> Verdict:
     """The verdict for a point (WGS84). `citycode` (INSEE) enables networks without a route."""
-    far = settings.ELIGIBILITY_THRESHOLDS["far"]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _CANDIDATES_SQL, {"lon": lon, "lat": lat, "far": far, "citycode": citycode or ""}
-        )
-        rows = cursor.fetchall()
+    return evaluate_many([(lat, lon, citycode)])[0]
 
+
+def evaluate_many(points: Sequence[tuple[float, float, str]]) -> list[Verdict]:
+    """The verdicts of many points (lat, lon, INSEE code or ""), in their order, in one query:
+    the same candidates as evaluate() gathers for each point, classified the same way. Meant
+    for chunks of a few thousand points."""
+    if not points:
+        return []
+    far = settings.ELIGIBILITY_THRESHOLDS["far"]
+    params = {
+        "lons": [float(lon) for _, lon, _ in points],
+        "lats": [float(lat) for lat, _, _ in points],
+        "codes": [code or "" for _, _, code in points],
+        "far": float(far),
+        "close": float(_largest_close()),
+    }
+    rows_by_point: list[list[tuple]] = [[] for _ in points]
+    for row in _candidates(params):
+        rows_by_point[row[0] - 1].append(row[1:])
+    return [_verdict(rows) for rows in rows_by_point]
+
+
+def _candidates(params: dict) -> list[tuple]:
+    """Runs _CANDIDATES_SQL as a prepared statement of the connection: the query is the same
+    for one point or thousands (arrays), so PostgreSQL plans it once per connection instead of
+    on every test (the plan costs about as much as the execution). Django's own cursors bind
+    parameters on the client side and never prepare."""
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_CANDIDATES_SQL, params, prepare=True)
+        return cursor.fetchall()
+
+
+def _verdict(rows) -> Verdict:
+    """The best candidate of one point, from its rows of _CANDIDATES_SQL (index column
+    removed)."""
+    far = settings.ELIGIBILITY_THRESHOLDS["far"]
     citycode = next((row[12] for row in rows if row[0] == "commune"), None) or ""
     best = None
     for row in rows:

@@ -71,6 +71,10 @@ class MonthlyChart:
         return sum(bar.value for bar in self.bars)
 
     @property
+    def total_label(self) -> str:
+        return number_format(self.total, force_grouping=True)
+
+    @property
     def summary(self) -> str:
         parts = "; ".join(f"{bar.label} : {bar.value_label}" for bar in self.bars)
         return f"{self.title}, par mois. {parts}."

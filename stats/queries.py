@@ -1,37 +1,57 @@
 """Aggregates of the public statistics (/stats, /stats.csv, /stats.json): month by month
 (Europe/Paris months, months without activity as zeros) and key figures, since launch and over the
-last 12 months. SQL aggregates only, no personal data; the whole result is cached
-CACHE_SECONDS (figures at most 10 minutes old)."""
+last 12 months, for France, each région and each département. SQL aggregates only, no personal
+data.
 
-from datetime import date, datetime
+Every count is grouped by month and by département (from the commune's INSEE code of the record)
+in one pass; a région's or France's figures are sums of those cells. The result of a pass is kept
+in `StatisticsSnapshot` rows (one per territory) with its computation time:
+
+- a visitor reads one row: never the computation;
+- figures older than REFRESH_AFTER (30 minutes) are served while a background task
+  (`stats.tasks.refresh_statistics`, run by `manage.py db_worker`) computes new ones;
+- figures older than MAX_AGE (one hour) are never served: if the background refresh did not run
+  (no worker, no cron), the request computes them, as does the very first visit.
+`manage.py refresh_statistics` (cron) does the same pass.
+"""
+
+import logging
+import statistics as pystats
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import (
-    Aggregate,
+    CharField,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
     Func,
+    Min,
     OuterRef,
     Q,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from ambassadors import queries as ambassador_queries
-from contacts.models import Lead, LeadEvent, Organisation
+from ambassadors.models import Ambassador, Message
+from contacts.models import Lead, LeadEvent, Organisation, OutgoingEmail
 from eligibility.models import EligibilityCheck
 from library.models import DocumentDownload
+from stats.models import StatisticsSnapshot
+from stats.territories import DEPARTEMENTS, FRANCE, Territory, all_territories
+
+logger = logging.getLogger(__name__)
 
 PARIS = ZoneInfo("Europe/Paris")
-CACHE_KEY = "stats:v1"
-CACHE_SECONDS = 10 * 60
+REFRESH_AFTER = timedelta(minutes=30)
+MAX_AGE = timedelta(hours=1)
+REFRESH_QUEUED_KEY = "stats:refresh-queued"
+# An arbitrary constant: the PostgreSQL advisory lock taken while the figures are computed, so
+# that concurrent requests and workers compute them once.
+LOCK_ID = 7_340_209
 # Small-count rule: per-operator figures only for organisations with at least this many leads.
 MIN_LEADS_FOR_OPERATOR_FIGURES = 10
 PROJECT_STAGES = [Lead.Status.VOTED, Lead.Status.WORKS, Lead.Status.DONE]
@@ -60,11 +80,16 @@ SERIES = [
     ("downloads", "Documents téléchargés"),
 ]
 SERIES_KEYS = [key for key, _ in SERIES]
+# Series whose records carry no territory (a download is a document and a day, nothing else):
+# given for France only; under a filter their values are None (null in JSON, empty in CSV).
+NATIONAL_ONLY = ["downloads"]
+TERRITORIAL_KEYS = [key for key in SERIES_KEYS if key not in NATIONAL_ONLY]
 STAGE_KEYS = {
     Lead.Status.VOTED: "projects_voted",
     Lead.Status.WORKS: "projects_works",
     Lead.Status.DONE: "projects_done",
 }
+UNKNOWN = ""  # the cell of records without a known département (France only)
 
 
 def paris_month(moment) -> date:
@@ -87,10 +112,34 @@ def month_start(month: date) -> datetime:
     return datetime(month.year, month.month, 1, tzinfo=PARIS)
 
 
-def _by_month(queryset, field: str, *, datefield: bool = False, **aggregates) -> dict:
-    month = TruncMonth(field) if datefield else TruncMonth(field, tzinfo=PARIS)
-    rows = queryset.annotate(month=month).values("month").annotate(**aggregates).order_by()
-    return {paris_month(row.pop("month")): row for row in rows if row["month"] is not None}
+class Departement(Func):
+    """The département of an INSEE commune code column: 3 characters overseas (97x), else 2."""
+
+    template = (
+        "CASE WHEN left(%(expressions)s, 2) = '97' THEN upper(left(%(expressions)s, 3)) "
+        "ELSE upper(left(%(expressions)s, 2)) END"
+    )
+    output_field = CharField()
+
+
+def _departement(code: str | None) -> str:
+    return code if code in DEPARTEMENTS else UNKNOWN
+
+
+def _cells(queryset, field: str, territory_field: str, *, keys=(), **aggregates):
+    """Rows grouped by Paris month of `field`, by département of `territory_field` and `keys`."""
+    rows = (
+        queryset.annotate(month=TruncMonth(field, tzinfo=PARIS), dep=Departement(territory_field))
+        .values("month", "dep", *keys)
+        .annotate(**aggregates)
+        .order_by()
+    )
+    for row in rows:
+        if row["month"] is None:
+            continue
+        row["month"] = paris_month(row["month"])
+        row["dep"] = _departement(row["dep"])
+        yield row
 
 
 def _routing_q():
@@ -133,128 +182,219 @@ def _operator_leads():
     )
 
 
-def monthly_series(today: date | None = None) -> list[dict]:
-    """One row per Europe/Paris month, from the first month with activity to the current one."""
-    current = paris_month(timezone.now()) if today is None else today.replace(day=1)
-    checks = _by_month(
-        EligibilityCheck.objects.all(),
-        "created_at",
-        checks=Count("pk"),
-        checks_eligible=Count("pk", filter=Q(eligible=True)),
-        checks_web=Count("pk", filter=Q(channel=EligibilityCheck.Channel.WEB)),
-        checks_api=Count("pk", filter=Q(channel=EligibilityCheck.Channel.API)),
-        checks_bulk=Count("pk", filter=Q(channel=EligibilityCheck.Channel.BULK)),
+def monthly_cells() -> dict[str, dict[date, dict[str, int]]]:
+    """{département (UNKNOWN for none): {month: {series key: count}}} of the territorial series."""
+    cells = defaultdict(lambda: defaultdict(dict))
+
+    def add(rows):
+        for row in rows:
+            cell = cells[row.pop("dep")][row.pop("month")]
+            for key, value in row.items():
+                cell[key] = cell.get(key, 0) + (value or 0)
+
+    add(
+        _cells(
+            EligibilityCheck.objects.all(),
+            "created_at",
+            "code_insee",
+            checks=Count("pk"),
+            checks_eligible=Count("pk", filter=Q(eligible=True)),
+            checks_web=Count("pk", filter=Q(channel=EligibilityCheck.Channel.WEB)),
+            checks_api=Count("pk", filter=Q(channel=EligibilityCheck.Channel.API)),
+            checks_bulk=Count("pk", filter=Q(channel=EligibilityCheck.Channel.BULK)),
+        )
     )
-    leads = _by_month(Lead.objects.all(), "created_at", **_routing_q())
-    responded = _by_month(
-        _operator_leads().filter(Exists(_responses())),
-        "created_at",
-        leads_responded=Count("pk"),
+    add(_cells(Lead.objects.all(), "created_at", "code_insee", **_routing_q()))
+    add(
+        _cells(
+            _operator_leads().filter(Exists(_responses())),
+            "created_at",
+            "code_insee",
+            leads_responded=Count("pk"),
+        )
     )
     # A project reaches a stage the month a status change to that stage is recorded.
-    stages = {}
-    for status, key in STAGE_KEYS.items():
-        for month, row in _by_month(
-            LeadEvent.objects.filter(kind=LeadEvent.Kind.STATUS, to_status=status),
-            "created_at",
-            n=Count("lead", distinct=True),
-        ).items():
-            stages.setdefault(month, {})[key] = row["n"]
-    followups = _by_month(
-        Lead.objects.filter(followup_answered_at__isnull=False, followup_contacted__isnull=False),
-        "followup_answered_at",
-        followup_yes=Count("pk", filter=Q(followup_contacted=True)),
-        followup_no=Count("pk", filter=Q(followup_contacted=False)),
+    stage_rows = _cells(
+        LeadEvent.objects.filter(kind=LeadEvent.Kind.STATUS, to_status__in=PROJECT_STAGES),
+        "created_at",
+        "lead__code_insee",
+        keys=("to_status",),
+        n=Count("lead", distinct=True),
     )
-    downloads = _by_month(
-        DocumentDownload.objects.all(), "downloaded_on", datefield=True, downloads=Count("pk")
+    for row in stage_rows:
+        cell = cells[row["dep"]][row["month"]]
+        key = STAGE_KEYS[row["to_status"]]
+        cell[key] = cell.get(key, 0) + row["n"]
+    add(
+        _cells(
+            Lead.objects.filter(
+                followup_answered_at__isnull=False, followup_contacted__isnull=False
+            ),
+            "followup_answered_at",
+            "code_insee",
+            followup_yes=Count("pk", filter=Q(followup_contacted=True)),
+            followup_no=Count("pk", filter=Q(followup_contacted=False)),
+        )
     )
-    # TIME_ZONE is Europe/Paris: the ambassadors' months are Paris months too.
-    ambassadors = {
-        row["month"]: {k: v for k, v in row.items() if k != "month"}
-        for row in ambassador_queries.monthly_counts()
+    # Ambassadors published for the first time that month (withdrawn ones included: they were
+    # ambassadors), messages relayed that month (emails actually sent, both directions).
+    add(
+        _cells(
+            Ambassador.objects.filter(published_at__isnull=False),
+            "published_at",
+            "code_insee",
+            ambassadors_published=Count("pk"),
+        )
+    )
+    add(
+        _cells(
+            Message.objects.filter(email__status=OutgoingEmail.Status.SENT),
+            "email__sent_at",
+            "ambassador__code_insee",
+            messages_relayed=Count("pk"),
+        )
+    )
+    return cells
+
+
+def national_only_cells() -> dict[date, dict[str, int]]:
+    rows = (
+        DocumentDownload.objects.values("downloaded_on__year", "downloaded_on__month")
+        .annotate(downloads=Count("pk"))
+        .order_by()
+    )
+    return {
+        date(row["downloaded_on__year"], row["downloaded_on__month"], 1): {
+            "downloads": row["downloads"]
+        }
+        for row in rows
     }
-    sources = [checks, leads, responded, stages, followups, downloads, ambassadors]
-    months = [month for source in sources for month in source]
-    first = min([*months, current])
+
+
+def series_of(cells, departements, national_only, current: date) -> list[dict]:
+    """One row per month, from the territory's first month with activity to `current`. Keys of
+    NATIONAL_ONLY are None unless `national_only` (France) is given."""
+    totals = defaultdict(lambda: dict.fromkeys(TERRITORIAL_KEYS, 0))
+    for departement in departements:
+        for month, cell in cells.get(departement, {}).items():
+            row = totals[month]
+            for key, value in cell.items():
+                row[key] += value
+    months = [*totals, *(national_only or {})]
     series = []
-    for month in months_between(first, max([*months, current])):
-        row = {"month": month}
-        for key in SERIES_KEYS:
-            row[key] = 0
-        for source in sources:
-            row.update({k: v or 0 for k, v in source.get(month, {}).items()})
+    for month in months_between(min([*months, current]), max([*months, current])):
+        row = {"month": month, **dict.fromkeys(SERIES_KEYS, 0), **totals.get(month, {})}
+        for key in NATIONAL_ONLY:
+            row[key] = None if national_only is None else national_only.get(month, {}).get(key, 0)
         series.append(row)
     return series
 
 
-class Median(Aggregate):
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+def response_delays() -> list[tuple[str, datetime, float]]:
+    """(département, creation, seconds to the first status change or reply by staff) of every
+    operator lead that got a response. One GROUP BY over leads and their events."""
+    response = Q(events__kind__in=RESPONSE_KINDS, events__actor__isnull=False)
+    rows = (
+        _operator_leads()
+        .annotate(first_response=Min("events__created_at", filter=response))
+        .filter(first_response__isnull=False)
+        .annotate(dep=Departement("code_insee"))
+        .values_list("dep", "created_at", "first_response")
+    )
+    return [
+        (_departement(dep), created, (first - created).total_seconds())
+        for dep, created, first in rows
+    ]
 
 
-def median_response_hours(since: datetime | None = None) -> float | None:
-    """Median time (hours) from an operator lead's creation to the first status change or reply
-    by staff. One SQL query: PERCENTILE_CONT over the per-lead first responses."""
-    first_response = Subquery(_responses().order_by("created_at").values("created_at")[:1])
-    leads = _operator_leads().filter(Exists(_responses()))
-    if since is not None:
-        leads = leads.filter(created_at__gte=since)
-    seconds = leads.annotate(
-        delay=Func(
-            ExpressionWrapper(first_response - F("created_at"), output_field=DurationField()),
-            template="EXTRACT(EPOCH FROM %(expressions)s)",
-            output_field=FloatField(),
-        )
-    ).aggregate(median=Median("delay"))["median"]
-    return None if seconds is None else round(float(seconds) / 3600, 1)
+def median_hours(delays, departements: set[str] | None, since: datetime | None, minimum=0):
+    """Median (hours, 1 decimal) of the delays of these départements (None: all) and period;
+    None without delays or with fewer than `minimum`."""
+    values = [
+        seconds
+        for dep, created, seconds in delays
+        if (departements is None or dep in departements) and (since is None or created >= since)
+    ]
+    if not values or len(values) < minimum:
+        return None
+    return round(pystats.median(values) / 3600, 1)
 
 
-def projects_by_stage(since: datetime | None = None) -> list[dict]:
-    """Leads currently at each project stage, with the dwellings concerned."""
+def project_cells(since: datetime | None) -> dict[str, dict[str, tuple[int, int]]]:
+    """{département: {status: (projects, dwellings)}}: leads currently at a project stage."""
     leads = Lead.objects.filter(status__in=PROJECT_STAGES)
     if since is not None:
         leads = leads.filter(created_at__gte=since)
-    rows = {
-        row["status"]: row
-        for row in leads.values("status")
+    cells = defaultdict(dict)
+    rows = (
+        leads.annotate(dep=Departement("code_insee"))
+        .values("dep", "status")
         .annotate(projects=Count("pk"), dwellings=Sum("dwellings"))
         .order_by()
-    }
-    return [
-        {
-            "stage": str(status.label),
-            "projects": rows.get(status, {}).get("projects", 0),
-            "dwellings": rows.get(status, {}).get("dwellings") or 0,
-        }
-        for status in PROJECT_STAGES
-    ]
+    )
+    for row in rows:
+        projects, dwellings = cells[_departement(row["dep"])].get(row["status"], (0, 0))
+        cells[_departement(row["dep"])][row["status"]] = (
+            projects + row["projects"],
+            dwellings + (row["dwellings"] or 0),
+        )
+    return cells
 
 
-def operator_figures() -> list[dict]:
-    """Response figures of each operator with at least MIN_LEADS_FOR_OPERATOR_FIGURES leads
-    (small-count rule: no request can be singled out). No personal data: organisation names
-    only."""
+def projects_of(cells, departements) -> list[dict]:
+    result = []
+    for status in PROJECT_STAGES:
+        projects = sum(cells.get(dep, {}).get(status, (0, 0))[0] for dep in departements)
+        dwellings = sum(cells.get(dep, {}).get(status, (0, 0))[1] for dep in departements)
+        result.append({"stage": str(status.label), "projects": projects, "dwellings": dwellings})
+    return result
+
+
+def operator_cells() -> dict[str, dict[str, list[int]]]:
+    """{operator's name: {département: [leads, leads with a response]}}."""
     rows = (
         _operator_leads()
-        .values("organisation__name")
-        .annotate(
-            leads=Count("pk"),
-            responded=Count("pk", filter=Exists(_responses())),
-        )
-        .filter(leads__gte=MIN_LEADS_FOR_OPERATOR_FIGURES)
-        .order_by("organisation__name")
+        .annotate(dep=Departement("code_insee"))
+        .values("organisation__name", "dep")
+        .annotate(leads=Count("pk"), responded=Count("pk", filter=Exists(_responses())))
+        .order_by()
     )
-    return [
-        {
-            "organisation": row["organisation__name"],
-            "leads": row["leads"],
-            "responded": row["responded"],
-            "response_rate": _share(row["responded"], row["leads"]),
-        }
-        for row in rows
-    ]
+    cells = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for row in rows:
+        cell = cells[row["organisation__name"]][_departement(row["dep"])]
+        cell[0] += row["leads"]
+        cell[1] += row["responded"]
+    return cells
+
+
+def operators_of(cells, territory: Territory) -> list[dict]:
+    """Response figures of the operators with at least MIN_LEADS_FOR_OPERATOR_FIGURES leads in
+    the territory (small-count rule: no request can be singled out). Under a filter an operator
+    is shown only if its leads in every département (and those without one) are either none or
+    at least the minimum: subtracting one published figure from another (France minus a région,
+    a région minus its départements) then never isolates fewer requests than the minimum.
+    Organisation names only, no personal data."""
+    departements = set(territory.departements) | ({UNKNOWN} if territory.is_national else set())
+    figures = []
+    for name in sorted(cells):
+        by_dep = cells[name]
+        leads = sum(by_dep[dep][0] for dep in by_dep if dep in departements)
+        responded = sum(by_dep[dep][1] for dep in by_dep if dep in departements)
+        if leads < MIN_LEADS_FOR_OPERATOR_FIGURES:
+            continue
+        if not territory.is_national and any(
+            0 < count < MIN_LEADS_FOR_OPERATOR_FIGURES for count, _ in by_dep.values()
+        ):
+            continue
+        figures.append(
+            {
+                "organisation": name,
+                "leads": leads,
+                "responded": responded,
+                "response_rate": _share(responded, leads),
+            }
+        )
+    return figures
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -262,40 +402,157 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def key_figures(series: list[dict], since: datetime | None) -> dict:
-    """Totals of the series' rows (all of them, or those from `since`'s month) and shares."""
+    """Totals of the series' rows (all of them, or those from `since`'s month) and shares.
+    A NATIONAL_ONLY total is None under a filter."""
     first_month = paris_month(since) if since is not None else None
     rows = [row for row in series if first_month is None or row["month"] >= first_month]
-    totals = {key: sum(row[key] for row in rows) for key in SERIES_KEYS}
+    totals = {}
+    for key in SERIES_KEYS:
+        values = [row[key] for row in rows]
+        totals[key] = None if any(v is None for v in values) else sum(values)
     totals.update(
         eligible_share=_share(totals["checks_eligible"], totals["checks"]),
         operator_share=_share(totals["leads_operator"], totals["leads"]),
         response_rate=_share(totals["leads_responded"], totals["leads_operator"]),
-        median_response_hours=median_response_hours(since),
-        projects=projects_by_stage(since),
     )
     return totals
 
 
-def statistics(now: datetime | None = None) -> dict:
-    """Everything /stats shows, cached CACHE_SECONDS (`now` is for tests)."""
-    cached = cache.get(CACHE_KEY)
-    if cached is not None:
-        return cached
+def compute(now: datetime | None = None) -> dict[str, dict]:
+    """Every territory's figures, from one pass over the data: {territory key: data}."""
     now = now or timezone.now()
-    series = monthly_series(paris_month(now))
     current = paris_month(now)
-    twelve_months_ago = months_between(date(current.year - 1, current.month, 1), current)[1]
-    data = {
-        "computed_at": now,
-        "series": series,
-        "since_launch": key_figures(series, None),
-        "last_12_months": key_figures(series, month_start(twelve_months_ago)),
-        "operators": operator_figures(),
-        "min_leads_for_operator_figures": MIN_LEADS_FOR_OPERATOR_FIGURES,
+    twelve_months_ago = month_start(
+        months_between(date(current.year - 1, current.month, 1), current)[1]
+    )
+    cells = monthly_cells()
+    national_only = national_only_cells()
+    delays = response_delays()
+    projects = {None: project_cells(None), twelve_months_ago: project_cells(twelve_months_ago)}
+    operators = operator_cells()
+    results = {}
+    national = {}
+    for territory in all_territories():
+        departements = territory.departements + ([UNKNOWN] if territory.is_national else [])
+        series = series_of(
+            cells, departements, national_only if territory.is_national else None, current
+        )
+        # Under a filter a median is published only over enough responses (small counts).
+        minimum = 0 if territory.is_national else MIN_LEADS_FOR_OPERATOR_FIGURES
+        periods = {}
+        for name, since in [("since_launch", None), ("last_12_months", twelve_months_ago)]:
+            figures = key_figures(series, since)
+            figures["median_response_hours"] = median_hours(
+                delays, None if territory.is_national else set(departements), since, minimum
+            )
+            figures["projects"] = projects_of(projects[since], departements)
+            periods[name] = figures
+        data = {
+            "territory": territory.as_dict(),
+            "computed_at": now,
+            "series": series,
+            **periods,
+            "operators": operators_of(operators, territory),
+            "min_leads_for_operator_figures": MIN_LEADS_FOR_OPERATOR_FIGURES,
+            "national_only": NATIONAL_ONLY,
+        }
+        if territory.is_national:
+            national = {
+                period: {key: periods[period][key] for key in NATIONAL_ONLY} for period in periods
+            }
+        results[territory.key] = data
+    for data in results.values():
+        data["national_figures"] = national
+    return results
+
+
+# --- Storage: what a visitor reads ------------------------------------------------------------
+
+
+def _encode(data: dict) -> dict:
+    return {
+        **data,
+        "computed_at": data["computed_at"].isoformat(),
+        "series": [{**row, "month": row["month"].isoformat()} for row in data["series"]],
     }
-    cache.set(CACHE_KEY, data, CACHE_SECONDS)
-    return data
+
+
+def _decode(data: dict) -> dict:
+    return {
+        **data,
+        "computed_at": datetime.fromisoformat(data["computed_at"]),
+        "series": [{**row, "month": date.fromisoformat(row["month"])} for row in data["series"]],
+    }
+
+
+def refresh(now: datetime | None = None, *, unless_newer_than: timedelta | None = None) -> bool:
+    """Computes every territory's figures and stores them; one computation at a time (advisory
+    lock). With `unless_newer_than`, does nothing when the stored figures are younger (another
+    process has just computed them). True when it computed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
+        if unless_newer_than is not None:
+            latest = (
+                StatisticsSnapshot.objects.filter(territory=FRANCE.key)
+                .values_list("computed_at", flat=True)
+                .first()
+            )
+            if latest is not None and now - latest < unless_newer_than:
+                return False
+        results = compute(now)
+        StatisticsSnapshot.objects.bulk_create(
+            [
+                StatisticsSnapshot(territory=key, computed_at=now, data=_encode(data))
+                for key, data in results.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["territory"],
+            update_fields=["computed_at", "data"],
+        )
+    cache.delete(REFRESH_QUEUED_KEY)
+    return True
+
+
+def schedule_refresh() -> None:
+    """Asks the task worker for new figures, once per REFRESH_AFTER at most."""
+    from stats.tasks import refresh_statistics
+
+    if not cache.add(REFRESH_QUEUED_KEY, True, int(REFRESH_AFTER.total_seconds())):
+        return
+    try:
+        refresh_statistics.enqueue()
+    except Exception:
+        cache.delete(REFRESH_QUEUED_KEY)
+        logger.exception("Could not enqueue the refresh of the statistics.")
+
+
+def _stored(territory: Territory) -> tuple[datetime, dict] | None:
+    return (
+        StatisticsSnapshot.objects.filter(territory=territory.key)
+        .values_list("computed_at", "data")
+        .first()
+    )
+
+
+def statistics(now: datetime | None = None, territory: Territory = FRANCE) -> dict:
+    """Everything /stats shows for a territory, at most MAX_AGE old (`now` is for tests)."""
+    now = now or timezone.now()
+    snapshot = _stored(territory)
+    if snapshot is None or now - snapshot[0] >= MAX_AGE:
+        # First visit, or the background refresh did not run: computed here, once.
+        refresh(now, unless_newer_than=MAX_AGE)
+        snapshot = _stored(territory)
+        if snapshot is None:  # a territory unknown to the last computation
+            refresh(now)
+            snapshot = _stored(territory)
+    elif now - snapshot[0] >= REFRESH_AFTER:
+        schedule_refresh()
+    return _decode(snapshot[1])
 
 
 def forget() -> None:
-    cache.delete(CACHE_KEY)
+    """Drops the stored figures: the next visit computes them again."""
+    StatisticsSnapshot.objects.all().delete()
+    cache.delete(REFRESH_QUEUED_KEY)

@@ -55,8 +55,12 @@ def test_database_connections_persist_between_requests():
 def test_every_environment_variable_of_the_settings_is_documented_in_env_example():
     import re
 
-    read = set(re.findall(r'env(?:\.\w+)?\("([A-Z_]+)"', (ROOT / "chauffage/settings.py").read_text()))
-    read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', (ROOT / "gunicorn.conf.py").read_text()))
+    read = set(
+        re.findall(r'env(?:\.\w+)?\("([A-Z_]+)"', (ROOT / "chauffage/settings.py").read_text())
+    )
+    read |= set(
+        re.findall(r'os\.environ\.get\("([A-Z_]+)"', (ROOT / "gunicorn.conf.py").read_text())
+    )
     documented = set(re.findall(r"^#?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read, "the settings read no variable?"
     assert read - documented == set()

@@ -1,6 +1,6 @@
 import pytest
 
-from eligibility.rules import CATEGORIES, evaluate
+from eligibility.rules import CATEGORIES, evaluate, evaluate_many
 from tests.eligibility.factories import (
     FORT_DE_FRANCE,
     PARIS_15,
@@ -204,3 +204,54 @@ def test_a_route_whose_bounding_box_covers_the_point_but_passes_beyond_1000_m_is
     route = MultiLineString(LineString((north[1], north[0]), (east[1], east[0])), srid=4326)
     HeatNetworkFactory(route=route)
     assert check(SARCELLES).category == "too_far"
+
+
+@pytest.mark.parametrize("place", [SARCELLES, SAINT_DENIS_REUNION], ids=["sarcelles", "reunion"])
+@pytest.mark.parametrize("bearing", [0, 45, 90, 180, 270])
+def test_a_route_just_within_1000_m_is_found_in_every_direction(place, bearing):
+    # The search box around the point is drawn in Web Mercator: it must hold every route within
+    # the "far" distance, on the axes (where it is tightest) as on the diagonals.
+    from django.contrib.gis.geos import LineString, MultiLineString
+
+    near = offset(place, metres=995, bearing=bearing)
+    beyond = offset(place, metres=1400, bearing=bearing)
+    route = MultiLineString(LineString((near[1], near[0]), (beyond[1], beyond[0])), srid=4326)
+    HeatNetworkFactory(route=route)
+    verdict = check(place)
+    assert verdict.category == "existing_far"
+    assert_close(verdict.distance_m, 995)
+
+
+def test_many_points_get_each_the_verdict_of_a_single_test_in_their_order():
+    paris = HeatNetworkFactory(network_id="7501C", route=route_east_of(PARIS_15, 80))
+    HeatNetworkFactory(network_id="9502C", route=route_east_of(SARCELLES, 48))
+    HeatNetworkFactory(network_id="9599C", communes=["95607"], route=None)
+    future = FutureNetworkFactory(zone=square_around(SAINT_DENIS_REUNION, 300))
+    zone = PriorityZoneFactory(zone=square_around(PARIS_15, 300))
+    zone.networks.add(paris)
+    points = [
+        (*SARCELLES, ""),
+        (*TAVERNY, "95607"),
+        (*PARIS_15, ""),
+        (*TAVERNY, ""),
+        (*SAINT_DENIS_REUNION, ""),
+        (*offset(SARCELLES, metres=120, bearing=270), ""),
+        (*FORT_DE_FRANCE, ""),
+    ]
+    verdicts = evaluate_many(points)
+    assert verdicts == [evaluate(lat=lat, lon=lon, citycode=code) for lat, lon, code in points]
+    assert [v.category for v in verdicts] == [
+        "existing_very_close",
+        "city_network_without_route",
+        "in_pdp_existing",
+        "too_far",
+        "in_future_zone",
+        "existing_close",
+        "too_far",
+    ]
+    assert verdicts[4].network.id == future.official_id
+    assert verdicts[2].network.id == "7501C"
+
+
+def test_no_points_make_no_verdicts():
+    assert evaluate_many([]) == []

@@ -149,9 +149,10 @@ def test_a_query_longer_than_200_characters_is_refused():
         geocoding.search("x" * 201)
 
 
-def test_the_search_is_answered_by_the_prefix_and_trigram_indexes():
+def test_the_search_is_answered_by_the_prefix_street_and_trigram_indexes():
     with CaptureQueriesContext(connection) as captured:
-        geocoding.search("15 allee paul dukas")
+        geocoding.search("15 allee paul dukas")  # prefix, then the street's other numbers
+        geocoding.search("dukas sarcel")  # words in another order
     plans = []
     with connection.cursor() as cursor:
         # 530 rows: the planner would rather read the table; the point is that it can use the
@@ -161,9 +162,11 @@ def test_the_search_is_answered_by_the_prefix_and_trigram_indexes():
             cursor.execute(f"EXPLAIN {query['sql']}")
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
 
-    assert len(plans) == 2
+    assert len(plans) == 4
     assert "address_search_prefix" in plans[0]
-    assert "address_search_trgm" in plans[1]
+    assert "address_commune_street" in plans[1]
+    assert "address_search_prefix" in plans[2]
+    assert "address_search_trgm" in plans[3]
 
 
 def _settings(cursor):

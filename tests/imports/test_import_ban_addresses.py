@@ -1,9 +1,11 @@
 import gzip
 import shutil
 
+import psycopg
 import pytest
 from django.contrib.gis.geos import Point
 from django.core.management.base import CommandError
+from django.db import DatabaseError, connection
 
 from eligibility.models import Address
 from eligibility.text import normalize
@@ -142,3 +144,183 @@ def test_a_file_cut_after_chunks_were_written_leaves_the_database_as_before(tmp_
     with pytest.raises(CommandError, match="est tronqué : la dernière ligne \\(531\\)"):
         run("import_ban_addresses", str(cut))
     assert sorted(Address.objects.values_list("ban_id", "nom_voie")) == before
+
+
+def table_indexes() -> dict[str, str]:
+    """The indexes of the address table (name → definition) and its UNIQUE constraints."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s",
+            [Address._meta.db_table],
+        )
+        indexes = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'u'",
+            [Address._meta.db_table],
+        )
+        indexes.update({f"constraint {name}": definition for name, definition in cursor})
+    return indexes
+
+
+def test_a_first_import_rebuilds_the_indexes_of_the_migrations():
+    migrated = table_indexes()  # the test database is migrated: these are the migrations'
+
+    report = run("import_ban_addresses", BAN_EXTRACT)
+
+    assert "Premier import (table vide)" in report
+    assert "530 adresses créées, 0 mise à jour, 0 inchangée, 0 rejetée" in report
+    assert table_indexes() == migrated
+    declared = [index.name for index in Address._meta.indexes]
+    declared += [f"constraint {constraint.name}" for constraint in Address._meta.constraints]
+    assert "address_search_trgm" in declared
+    assert set(declared) <= set(migrated)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_index WHERE indrelid = %s::regclass AND NOT indisvalid",
+            [Address._meta.db_table],
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+def test_the_indexes_serve_the_search_after_a_first_import():
+    run("import_ban_addresses", BAN_EXTRACT)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan TO off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM eligibility_address WHERE search_label %% %s",
+            ["15 allee paul dukas sarcelles"],
+        )
+        plan = " ".join(line for (line,) in cursor.fetchall())
+    assert "address_search_trgm" in plan
+    assert Address.objects.filter(search_label__trigram_similar="allee paul dukas").exists()
+
+
+def test_a_first_import_keeps_the_unique_ban_id():
+    run("import_ban_addresses", BAN_EXTRACT)
+
+    with pytest.raises(DatabaseError, match="address_ban_id_unique"):
+        Address.objects.create(
+            ban_id="95585_1920_00015",
+            nom_voie="Allée Paul Dukas",
+            code_postal="95200",
+            code_insee="95585",
+            nom_commune="Sarcelles",
+            location=Point(2.372514, 48.974443, srid=4326),
+            search_label="15 allee paul dukas 95200 sarcelles",
+        )
+
+
+def index_oids() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::int FROM pg_index WHERE indrelid = %s::regclass",
+            [Address._meta.db_table],
+        )
+        return {oid for (oid,) in cursor}
+
+
+def test_an_import_into_a_filled_table_merges_without_dropping_indexes():
+    run("import_ban_addresses", fixture("ban-addresses.csv"))
+    oids = index_oids()
+
+    report = run("import_ban_addresses", BAN_EXTRACT)
+
+    assert "Premier import" not in report
+    # The two Sarcelles addresses of the fixture: one as in the extract, one with a "bis".
+    assert "528 adresses créées, 1 mise à jour, 1 inchangée, 0 rejetée" in report
+    assert Address.objects.count() == 532
+    assert index_oids() == oids  # the same indexes, not dropped and built again
+
+
+def test_a_first_import_cut_after_rows_were_copied_leaves_table_and_indexes_as_before(
+    tmp_path,
+):
+    migrated = table_indexes()
+    cut = tmp_path / "adresses-95.csv"
+    with open(BAN_EXTRACT, encoding="utf-8") as source:
+        cut.write_text(source.read()[:-40], encoding="utf-8")
+
+    with pytest.raises(CommandError, match="est tronqué : la dernière ligne \\(531\\)"):
+        run("import_ban_addresses", str(cut))
+    assert not Address.objects.exists()
+    assert table_indexes() == migrated
+
+
+def test_a_first_import_failing_after_the_index_rebuild_leaves_the_database_as_before(
+    monkeypatch,
+):
+    from eligibility.management.commands import import_ban_addresses
+
+    migrated = table_indexes()
+    rebuilt = []
+
+    def rebuild_then_fail(cursor, indexes, progress=None):
+        create_indexes(cursor, indexes, progress)
+        rebuilt.extend(index.name for index in indexes)
+        raise DatabaseError("plus d’espace disque")
+
+    create_indexes = import_ban_addresses.create_indexes
+    monkeypatch.setattr(import_ban_addresses, "create_indexes", rebuild_then_fail)
+
+    with pytest.raises(CommandError, match="import annulé.*plus d’espace disque"):
+        run("import_ban_addresses", BAN_EXTRACT)
+    assert "address_search_trgm" in rebuilt
+    assert not Address.objects.exists()
+    assert table_indexes() == migrated
+
+
+def test_a_dry_run_first_import_leaves_the_indexes():
+    migrated = table_indexes()
+
+    report = run("import_ban_addresses", BAN_EXTRACT, dry_run=True)
+
+    assert "530 adresses créées" in report
+    assert not Address.objects.exists()
+    assert table_indexes() == migrated
+
+
+def test_a_house_number_too_big_for_the_column_is_rejected(tmp_path):
+    path = tmp_path / "adresses-95.csv"
+    with open(BAN_EXTRACT, encoding="utf-8") as source:
+        lines = source.read().splitlines()
+    lines[1] = lines[1].replace(";15;", ";99999999999;", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    report = run("import_ban_addresses", str(path))
+
+    assert "529 adresses créées" in report
+    assert "ligne 2 : numero : 99999999999 trop grand (au plus 2147483647)" in report
+
+
+def test_a_first_import_waits_briefly_then_keeps_the_indexes_when_the_table_is_busy(
+    monkeypatch,
+):
+    from eligibility.management.commands import import_ban_addresses
+
+    monkeypatch.setattr(import_ban_addresses, "LOCK_TIMEOUT", "200ms")
+    oids = index_oids()
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+    )
+    try:
+        # Another session reading the table, its transaction left open.
+        other.execute("SELECT count(*) FROM eligibility_address").fetchone()
+
+        report = run("import_ban_addresses", BAN_EXTRACT)
+    finally:
+        other.close()
+
+    assert "Table des adresses occupée par une autre transaction" in report
+    assert "Premier import" not in report
+    assert "530 adresses créées, 0 mise à jour, 0 inchangée, 0 rejetée" in report
+    assert index_oids() == oids
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "0"

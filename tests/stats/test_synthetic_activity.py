@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from contacts.models import Lead
 from eligibility.models import EligibilityCheck
 from stats import queries
+from stats.territories import Territory
 from tests.contacts.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,17 @@ def test_generates_activity_the_statistics_count():
     assert figures["checks"] == 500
     assert figures["leads"] == 120
     assert figures["checks_web"] + figures["checks_api"] + figures["checks_bulk"] == 500
+
+
+def test_synthetic_activity_is_spread_over_regions_and_departements():
+    call_command("generate_synthetic_activity", checks=500, leads=120, months=6, operators=3)
+    by_territory = {
+        code: queries.statistics(territory=Territory(kind, code))["since_launch"]
+        for kind, code in [("region", "11"), ("departement", "2A"), ("departement", "974")]
+    }
+    assert all(figures["checks"] > 0 for figures in by_territory.values())
+    assert by_territory["11"]["leads"] > 0
+    assert sum(figures["checks"] for figures in by_territory.values()) < 500
 
 
 def test_refuses_a_database_with_real_leads():

@@ -46,11 +46,19 @@ STEPS = [
         },
     ),
     ("import_ban_addresses", "addresses/adresses-95-extrait.csv", {}),
+    (
+        "import_rnic",
+        "coproprietes/rnic-ile-de-france-extrait.geojson",
+        {
+            "source": "ANAH, registre national d’immatriculation des copropriétés (RNIC, "
+            "extrait Île-de-France)"
+        },
+    ),
 ]
 
 
 class Command(BaseCommand):
-    help = "Charge les données ouvertes réelles de data/demo/ (réseaux, contenus CO2, livraisons, chaufferies, adresses)."
+    help = "Charge les données ouvertes réelles de data/demo/ (réseaux, contenus CO2, livraisons, chaufferies, adresses, copropriétés)."
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -15,6 +15,24 @@ from stats import queries
 
 MARK = "synthetic-activity"
 BATCH = 5000
+# Real INSEE commune codes, mainland, Corsica and overseas, so that /stats filters by région and
+# département have something to show (Sarcelles counts triple: the service started in Val-d'Oise).
+COMMUNES = [
+    "95585",  # Sarcelles
+    "95585",
+    "95585",
+    "75056",  # Paris
+    "93066",  # Saint-Denis
+    "69123",  # Lyon
+    "13055",  # Marseille
+    "33063",  # Bordeaux
+    "59350",  # Lille
+    "67482",  # Strasbourg
+    "31555",  # Toulouse
+    "44109",  # Nantes
+    "2A004",  # Ajaccio
+    "97411",  # Saint-Denis (La Réunion)
+]
 
 
 class Command(BaseCommand):
@@ -63,14 +81,15 @@ class Command(BaseCommand):
                     (created_at, channel, code_insee, category, eligible, distance_m, network_id)
                 SELECT now() - random() * (%s * interval '1 day'),
                        (ARRAY['web', 'web', 'web', 'api', 'bulk'])[1 + floor(random() * 5)::int],
-                       '95585', c.category, c.category <> 'too_far', NULL, ''
+                       c.code_insee, c.category, c.category <> 'too_far', NULL, ''
                 FROM (
                     SELECT (ARRAY['existing_very_close', 'existing_close', 'too_far'])
-                           [1 + floor(random() * 3)::int] AS category
+                           [1 + floor(random() * 3)::int] AS category,
+                           (%s::text[])[1 + floor(random() * %s)::int] AS code_insee
                     FROM generate_series(1, %s)
                 ) c
                 """,
-                [days, count],
+                [days, COMMUNES, len(COMMUNES), count],
             )
 
     def _leads(self, count, days, rng, now, organisations, staff):
@@ -87,6 +106,7 @@ class Command(BaseCommand):
                         heating_energy=Lead.HeatingEnergy.GAS,
                         heating_type=Lead.HeatingType.COLLECTIVE,
                         dwellings=rng.randint(5, 200),
+                        code_insee=rng.choice(COMMUNES),
                         consent=True,
                         consent_at=created,
                         category="existing_very_close",
