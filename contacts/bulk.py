@@ -34,6 +34,9 @@ from eligibility.rules import evaluate_many
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 5000  # rows per chunk: geocoding and eligibility run set-based on a chunk
+# Database connections that test a chunk's points together (one thread each): PostgreSQL does
+# most of the work, on as many cores.
+EVALUATION_CONNECTIONS = 2
 MAP_POINTS = 20_000  # points drawn on the map at most (an even sample beyond)
 STALLED_AFTER = timedelta(minutes=15)  # a running job without progress for this long can re-run
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -331,7 +334,8 @@ def process_chunk(rows, *, width: int, mapping: dict, delimiter: str, counters: 
                 (i, point, answer if isinstance(answer, geocoding.GeocodedAddress) else None)
             )
     distinct_points = list(dict.fromkeys(point for _, point, _ in points))
-    verdict_of = dict(zip(distinct_points, evaluate_many(distinct_points), strict=True))
+    verdicts = evaluate_many(distinct_points, connections=EVALUATION_CONNECTIONS)
+    verdict_of = dict(zip(distinct_points, verdicts, strict=True))
     by_row = {i: (point, address, verdict_of[point]) for i, point, address in points}
     output, checks, map_points = [], [], []
     for i, (values, _, _, reason) in enumerate(prepared):
@@ -406,20 +410,7 @@ def _process(job: BulkJob) -> None:
     with open(storage.path(points_name), "w", encoding="utf-8") as out:
         json.dump(_sample(map_points), out, separators=(",", ":"))
     with transaction.atomic():
-        EligibilityCheck.objects.bulk_create(
-            (
-                EligibilityCheck(
-                    channel=EligibilityCheck.Channel.BULK,
-                    code_insee=citycode,
-                    category=category,
-                    eligible=eligible,
-                    distance_m=distance,
-                    network_id=network_id,
-                )
-                for citycode, category, eligible, distance, network_id in checks
-            ),
-            batch_size=5000,
-        )
+        EligibilityCheck.record_many(checks, channel=EligibilityCheck.Channel.BULK)
         BulkJob.objects.filter(pk=job.pk).update(
             status=BulkJob.Status.DONE,
             finished_at=timezone.now(),

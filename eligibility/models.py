@@ -13,6 +13,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 GEOGRAPHY = {"srid": 4326, "geography": True, "spatial_index": True}
 
@@ -434,6 +435,27 @@ class EligibilityCheck(models.Model):
                  verdict.distance_m, verdict.network.id if verdict.network else ""],
                 prepare=True,
             )  # fmt: skip
+
+    @classmethod
+    def record_many(cls, checks, *, channel: str) -> int:
+        """Stores many tests (citycode, category, eligible, distance, network id) with COPY, the
+        fastest way into PostgreSQL, in the current transaction. Returns how many."""
+        connection.ensure_connection()
+        count = 0
+        with (
+            psycopg.Cursor(connection.connection) as cursor,
+            cursor.copy(
+                "COPY eligibility_eligibilitycheck (created_at, channel, code_insee, category,"
+                " eligible, distance_m, network_id) FROM STDIN"
+            ) as copy,
+        ):
+            now = timezone.now()
+            for citycode, category, eligible, distance, network_id in checks:
+                copy.write_row(
+                    (now, channel, citycode or "", category, eligible, distance, network_id or "")
+                )
+                count += 1
+        return count
 
 
 class ConstructionPeriod(models.TextChoices):

@@ -15,11 +15,13 @@ describe the same network: the one whose candidate won.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg
 from django.conf import settings
 from django.db import connection
+from django.db import connections as db_connections
 
 CATEGORIES = [
     "in_pdp_existing",
@@ -141,6 +143,11 @@ existing_close AS MATERIALIZED (
 ),
 existing_settled AS MATERIALIZED (
   SELECT DISTINCT i FROM existing_close WHERE distance <= (SELECT metres FROM close_radius)
+),
+-- The priority zones around each point, looked up once for both kinds of network.
+pdp AS MATERIALIZED (
+  SELECT p.i, p.g, p.m, z.id AS zone
+    FROM pts p JOIN eligibility_priorityzone z ON ST_Intersects(z.zone, p.g)
 )
 SELECT c.i, 'commune' AS source, NULL::bigint, NULL, NULL, NULL, NULL::boolean, NULL::float,
        NULL::float, NULL::int, NULL::int, NULL, NULL::float, c.code, NULL::int
@@ -180,27 +187,30 @@ SELECT p.i, 'future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL
 UNION ALL
 SELECT p.i, 'future_zone', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL,
        NULL, f.planned_commissioning,
-       (SELECT ST_Distance(s.segment, p.g) FROM eligibility_futurenetwork_segment s
-         WHERE s.network_id = f.id ORDER BY s.segment_mercator <-> p.m LIMIT 1), NULL, NULL
+       CASE WHEN f.route IS NOT NULL THEN (
+         SELECT ST_Distance(s.segment, p.g) FROM eligibility_futurenetwork_segment s
+          WHERE s.network_id = f.id ORDER BY s.segment_mercator <-> p.m LIMIT 1) END, NULL, NULL
   FROM pts p JOIN eligibility_futurenetwork f ON ST_Intersects(f.zone, p.g)
 UNION ALL
 SELECT p.i, 'pdp_existing', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
        n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m, '',
-       (SELECT ST_Distance(s.segment, p.g) FROM eligibility_heatnetwork_segment s
-         WHERE s.network_id = n.id ORDER BY s.segment_mercator <-> p.m LIMIT 1),
+       CASE WHEN n.route IS NOT NULL THEN (
+         SELECT ST_Distance(s.segment, p.g) FROM eligibility_heatnetwork_segment s
+          WHERE s.network_id = n.id ORDER BY s.segment_mercator <-> p.m LIMIT 1) END,
        z.official_id, z.power_threshold_kw
-  FROM pts p
-  JOIN eligibility_priorityzone z ON ST_Intersects(z.zone, p.g)
+  FROM pdp p
+  JOIN eligibility_priorityzone z ON z.id = p.zone
   JOIN eligibility_priorityzone_networks zn ON zn.priorityzone_id = z.id
   JOIN eligibility_heatnetwork n ON n.id = zn.heatnetwork_id
 UNION ALL
 SELECT p.i, 'pdp_future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
        f.planned_commissioning,
-       (SELECT ST_Distance(s.segment, p.g) FROM eligibility_futurenetwork_segment s
-         WHERE s.network_id = f.id ORDER BY s.segment_mercator <-> p.m LIMIT 1),
+       CASE WHEN f.route IS NOT NULL THEN (
+         SELECT ST_Distance(s.segment, p.g) FROM eligibility_futurenetwork_segment s
+          WHERE s.network_id = f.id ORDER BY s.segment_mercator <-> p.m LIMIT 1) END,
        z.official_id, z.power_threshold_kw
-  FROM pts p
-  JOIN eligibility_priorityzone z ON ST_Intersects(z.zone, p.g)
+  FROM pdp p
+  JOIN eligibility_priorityzone z ON z.id = p.zone
   JOIN eligibility_priorityzone_future_networks zf ON zf.priorityzone_id = z.id
   JOIN eligibility_futurenetwork f ON f.id = zf.futurenetwork_id
 UNION ALL
@@ -245,10 +255,19 @@ def evaluate(*, lat: float, lon: float, citycode: str = "") -> Verdict:
     return evaluate_many([(lat, lon, citycode)])[0]
 
 
-def evaluate_many(points: Sequence[tuple[float, float, str]]) -> list[Verdict]:
+def evaluate_many(
+    points: Sequence[tuple[float, float, str]], *, connections: int = 1
+) -> list[Verdict]:
     """The verdicts of many points (lat, lon, INSEE code or ""), in their order, in one query:
     the same candidates as evaluate() gathers for each point, classified the same way. Meant
-    for chunks of a few thousand points."""
+    for chunks of a few thousand points.
+
+    `connections` > 1 splits the points between as many threads, each with its own database
+    connection, so that PostgreSQL works on several cores (the bulk test). Only outside a
+    transaction: other connections would not see what the current one has not committed."""
+    concurrent = connections > 1 and len(points) >= 2 * _MIN_POINTS_PER_CONNECTION
+    if concurrent and not connection.in_atomic_block:
+        return _evaluate_concurrently(points, connections)
     if not points:
         return []
     far = settings.ELIGIBILITY_THRESHOLDS["far"]
@@ -263,6 +282,23 @@ def evaluate_many(points: Sequence[tuple[float, float, str]]) -> list[Verdict]:
     for row in _candidates(params):
         rows_by_point[row[0] - 1].append(row[1:])
     return [_verdict(rows) for rows in rows_by_point]
+
+
+_MIN_POINTS_PER_CONNECTION = 500  # below, a connection of its own costs more than it saves
+
+
+def _evaluate_concurrently(points, connections: int) -> list[Verdict]:
+    size = -(-len(points) // connections)
+    parts = [points[start : start + size] for start in range(0, len(points), size)]
+
+    def evaluate_part(part):
+        try:
+            return evaluate_many(part)
+        finally:
+            db_connections.close_all()  # this thread's connection
+
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        return [verdict for verdicts in pool.map(evaluate_part, parts) for verdict in verdicts]
 
 
 def _candidates(params: dict) -> list[tuple]:

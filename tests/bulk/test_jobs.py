@@ -259,9 +259,9 @@ def test_repeated_addresses_and_points_are_looked_up_once_and_reported_on_every_
         asked["queries"].append(list(queries))
         return geocode_many(queries)
 
-    def counting_evaluate(points):
+    def counting_evaluate(points, **options):
         asked["points"].append(list(points))
-        return evaluate_many(points)
+        return evaluate_many(points, **options)
 
     monkeypatch.setattr(geocoding, "geocode_many", counting_geocode)
     monkeypatch.setattr(bulk, "evaluate_many", counting_evaluate)

@@ -255,3 +255,20 @@ def test_many_points_get_each_the_verdict_of_a_single_test_in_their_order():
 
 def test_no_points_make_no_verdicts():
     assert evaluate_many([]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_points_split_between_connections_get_the_verdicts_of_one_connection():
+    # Outside a transaction (as in the bulk test's worker), evaluate_many may share the points
+    # between several database connections: same verdicts, same order.
+    HeatNetworkFactory(network_id="9502C", route=route_east_of(SARCELLES, 48))
+    points = [(*offset(SARCELLES, metres=metres, bearing=270), "") for metres in range(0, 1500, 1)]
+    alone = evaluate_many(points)
+    shared = evaluate_many(points, connections=2)
+    assert shared == alone
+    assert {v.category for v in shared} == {
+        "existing_very_close",
+        "existing_close",
+        "existing_far",
+        "too_far",
+    }
