@@ -217,8 +217,11 @@ UNION ALL
 SELECT c.i, 'city', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
        n.co2_kg_per_kwh, NULL, NULL, '', NULL, NULL, NULL
   FROM city c
-  JOIN (SELECT *, unnest(communes) AS code FROM eligibility_heatnetwork
-         WHERE kind = 'heat' AND open_to_connections AND route IS NULL) n ON n.code = c.code
+  CROSS JOIN LATERAL (
+    SELECT * FROM eligibility_heatnetwork
+     WHERE communes @> ARRAY[c.code]::varchar[]
+       AND kind = 'heat' AND open_to_connections AND route IS NULL
+  ) n
 """
 
 
