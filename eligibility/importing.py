@@ -1047,16 +1047,20 @@ _TABLE_INDEXES = """
 """
 
 
-def drop_indexes(cursor, table: str, *, keep_methods: Iterable[str] = ()) -> list[TableIndex]:
+def drop_indexes(
+    cursor, table: str, *, keep_methods: Iterable[str] = (), keep_constraints: bool = False
+) -> list[TableIndex]:
     """Drops the indexes of `table` (and the UNIQUE constraints they carry), except the primary
-    key, those a foreign key relies on and those of the access methods in `keep_methods`
-    ("gist"…), and returns them, to be given to `create_indexes` once the rows are loaded. Takes
-    an ACCESS EXCLUSIVE lock on the table until the end of the transaction: call it in one."""
+    key, those a foreign key relies on, those of the access methods in `keep_methods` ("gist"…)
+    and, with `keep_constraints`, those of constraints (an INSERT … ON CONFLICT needs its UNIQUE
+    index), and returns them, to be given to `create_indexes` once the rows are loaded. Takes an
+    ACCESS EXCLUSIVE lock on the table until the end of the transaction: call it in one."""
     quote = connection.ops.quote_name
     cursor.execute(_TABLE_INDEXES, [quote(table), list(keep_methods)])
     indexes = [
         TableIndex(table, name, constraint_definition or definition, constraint)
         for name, definition, constraint, constraint_definition in cursor.fetchall()
+        if not (keep_constraints and constraint)
     ]
     for index in indexes:
         cursor.execute(index.drop_sql(quote))

@@ -141,9 +141,12 @@ def test_a_file_cut_after_chunks_were_written_leaves_the_database_as_before(tmp_
     with open(BAN_EXTRACT, encoding="utf-8") as source:
         cut.write_text(source.read()[:-40], encoding="utf-8")
 
+    migrated = table_indexes()
+
     with pytest.raises(CommandError, match="est tronqué : la dernière ligne \\(531\\)"):
         run("import_ban_addresses", str(cut))
     assert sorted(Address.objects.values_list("ban_id", "nom_voie")) == before
+    assert table_indexes() == migrated  # dropped for the merge, back with the rollback
 
 
 def table_indexes() -> dict[str, str]:
@@ -221,17 +224,37 @@ def index_oids() -> set[int]:
         return {oid for (oid,) in cursor}
 
 
-def test_an_import_into_a_filled_table_merges_without_dropping_indexes():
+def test_an_import_into_a_filled_table_merges_without_dropping_indexes(monkeypatch):
+    from eligibility.management.commands import import_ban_addresses
+
     run("import_ban_addresses", fixture("ban-addresses.csv"))
+    monkeypatch.setattr(import_ban_addresses, "SMALL_TABLE", 4)  # the fixture's 4 rows: "filled"
     oids = index_oids()
 
     report = run("import_ban_addresses", BAN_EXTRACT)
 
     assert "Premier import" not in report
+    assert "Table presque vide" not in report
     # The two Sarcelles addresses of the fixture: one as in the extract, one with a "bis".
     assert "528 adresses créées, 1 mise à jour, 1 inchangée, 0 rejetée" in report
     assert Address.objects.count() == 532
     assert index_oids() == oids  # the same indexes, not dropped and built again
+
+
+def test_an_import_into_an_almost_empty_table_rebuilds_its_indexes_after_the_merge():
+    migrated = table_indexes()
+    run("import_ban_addresses", fixture("ban-addresses.csv"))
+    copeau = Address.objects.get(ban_id="95585_1320_00016")
+
+    report = run("import_ban_addresses", BAN_EXTRACT)
+
+    assert "Table presque vide : index supprimés pendant l’import, puis 3 index reconstruits" in (
+        report
+    )
+    assert "528 adresses créées, 1 mise à jour, 1 inchangée, 0 rejetée" in report
+    assert Address.objects.count() == 532
+    assert Address.objects.get(ban_id="95585_1320_00016").pk == copeau.pk  # updated in place
+    assert table_indexes() == migrated
 
 
 def test_a_first_import_cut_after_rows_were_copied_leaves_table_and_indexes_as_before(
@@ -324,3 +347,16 @@ def test_a_first_import_waits_briefly_then_keeps_the_indexes_when_the_table_is_b
     with connection.cursor() as cursor:
         cursor.execute("SHOW lock_timeout")
         assert cursor.fetchone()[0] == "0"
+
+
+def test_a_row_with_a_nul_byte_is_rejected_and_the_others_imported(tmp_path):
+    path = tmp_path / "adresses-95.csv"
+    with open(BAN_EXTRACT, encoding="utf-8") as source:
+        path.write_text(
+            source.read().replace("Allée Paul Dukas", "Allée\0Paul Dukas", 1), encoding="utf-8"
+        )
+
+    report = run("import_ban_addresses", str(path))
+
+    assert "529 adresses créées" in report
+    assert "ligne 2 : caractère nul (octet 0x00) dans le texte" in report

@@ -6,13 +6,14 @@ The file is the BAN's `adresses-DD.csv(.gz)`: `;`-separated, UTF-8. Of its colum
 (and required): id;numero;rep;nom_voie;code_postal;code_insee;nom_commune;lon;lat. Positions are
 checked against the ranges of WGS84 and, for a mainland commune, against mainland France.
 
-Speed: rows are validated in Python, then written in one of two ways.
+Speed: rows are validated in Python, then written in one of three ways.
 
-- Into a table that holds addresses: sent to PostgreSQL with COPY into a temporary table, and
-  merged into the addresses by one INSERT … ON CONFLICT (ban_id) DO UPDATE per chunk of 50,000
-  rows, which rewrites only the rows that changed. While PostgreSQL merges a chunk (index upkeep
-  is most of the cost), the next one is read and validated: a writer thread holds the connection
-  meanwhile. Each chunk is inserted in ban_id order, so that index pages are touched in order.
+- Into a table that holds addresses (SMALL_TABLE or more): sent to PostgreSQL with COPY into a
+  temporary table, and merged into the addresses by one INSERT … ON CONFLICT (ban_id) DO UPDATE
+  per chunk of 50,000 rows, which rewrites only the rows that changed. While PostgreSQL merges a
+  chunk (index upkeep is most of the cost), the next one is read and validated: a writer thread
+  holds the connection meanwhile. Each chunk is inserted in ban_id order, so that index pages
+  are touched in order.
 - Into an empty table (a first import): the table is locked, its b-tree and trigram indexes
   (and the UNIQUE constraint on ban_id) are dropped, the rows go by one COPY straight into it
   while the file is read, and the indexes are built again at the end, with the names and
@@ -20,6 +21,8 @@ Speed: rows are validated in Python, then written in one of two ways.
   row by row. The GiST index of the positions is kept: its upkeep costs as much as its build,
   and runs while Python reads the file. All of it is one transaction: a failed import brings
   the indexes back with the empty table.
+- Into an almost empty table (fewer than SMALL_TABLE addresses, the demo's for instance): the
+  same, but the UNIQUE constraint stays and the rows are merged as into a filled table.
 """
 
 import math
@@ -125,7 +128,11 @@ _EWKB_POINT_SRID = 0x20000001  # Point, with an SRID
 # as to keep up, and its upkeep runs while the file is read; the b-tree and trigram GIN
 # indexes are built once after the load, which costs less than half of their upkeep.
 KEPT_INDEX_METHODS = ("gist",)
-# How long a first import waits for its lock on the empty table before keeping the indexes.
+# Below this many addresses in the table, an import drops the indexes and builds them after the
+# load (over a few thousand rows, the build costs nothing); from it on, an import keeps them up
+# row by row: it may well rewrite nothing (the same file again) and must not rebuild them.
+SMALL_TABLE = 10_000
+# How long an import into an (almost) empty table waits for its lock before keeping the indexes.
 LOCK_TIMEOUT = "10s"
 
 
@@ -142,22 +149,23 @@ class Command(ImportCommand):
         }
         self.streets: dict[tuple, str] = {}  # normalised "voie code_postal commune", per street
         with connection.cursor() as cursor:
-            dropped = (
-                self.start_first_import(cursor, report) if self.table_is_empty(cursor) else None
-            )
+            dropped, empty = None, False
+            if self.count_up_to(cursor, SMALL_TABLE) < SMALL_TABLE:
+                dropped, empty = self.start_bulk_load(cursor, report)
             with self.progress(total=path.stat().st_size, label="Adresses") as progress:
                 rows = self.rows(path, report, progress)
-                if dropped is None:
-                    self.merge_rows(cursor, rows, report)
-                else:
+                if empty:
                     self.copy_rows(cursor, rows, report)
+                else:
+                    self.merge_rows(cursor, rows, report)
             if dropped is not None:
                 with self.progress(total=len(dropped), label="Index") as progress:
                     create_indexes(cursor, dropped, progress)
-                plural = "s" if len(dropped) > 1 else ""
+                rebuilt = f"{len(dropped)} index reconstruit{'s' if len(dropped) > 1 else ''}"
                 report.note(
-                    "Premier import (table vide) : adresses copiées directement, puis "
-                    f"{len(dropped)} index reconstruit{plural}."
+                    f"Premier import (table vide) : adresses copiées directement, puis {rebuilt}."
+                    if empty
+                    else f"Table presque vide : index supprimés pendant l’import, puis {rebuilt}."
                 )
 
     def rows(self, path, report, progress) -> Iterator[tuple]:
@@ -217,16 +225,22 @@ class Command(ImportCommand):
         report.created += created
 
     @staticmethod
-    def table_is_empty(cursor) -> bool:
-        cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {Address._meta.db_table})")  # noqa: S608
+    def count_up_to(cursor, limit: int) -> int:
+        """How many addresses the table holds, counted up to `limit` only."""
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {Address._meta.db_table} LIMIT %s) AS few",  # noqa: S608
+            [limit],
+        )
         return cursor.fetchone()[0]
 
-    def start_first_import(self, cursor, report) -> list[TableIndex] | None:
-        """First import, into an empty table: lock it (checking it is still empty), drop the
+    def start_bulk_load(self, cursor, report) -> tuple[list[TableIndex] | None, bool]:
+        """Import into an empty or almost empty table: lock it (checking it still is), drop the
         indexes that are cheaper to build once at the end than to keep up row by row, and return
-        them. None when another import filled the table in the meantime, or when the lock is not
-        granted within LOCK_TIMEOUT (a transaction left open on the table): the rows are then
-        merged with the indexes kept up, as into a filled table."""
+        them, with whether the table is empty: then the UNIQUE constraint on ban_id goes too, and
+        the rows are copied straight into it; else it stays, for the merge. (None, False) when
+        another import filled the table in the meantime, or when the lock is not granted within
+        LOCK_TIMEOUT (a transaction left open on the table): the rows are then merged with the
+        indexes kept up, as into a filled table."""
         table = Address._meta.db_table
         cursor.execute("SELECT current_setting('lock_timeout')")
         lock_timeout = cursor.fetchone()[0]
@@ -239,12 +253,16 @@ class Command(ImportCommand):
                 "Table des adresses occupée par une autre transaction : index tenus à jour "
                 "ligne à ligne (import plus lent)."
             )
-            return None
+            return None, False
         finally:
             cursor.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout])
-        if not self.table_is_empty(cursor):
-            return None
-        return drop_indexes(cursor, table, keep_methods=KEPT_INDEX_METHODS)
+        count = self.count_up_to(cursor, SMALL_TABLE)
+        if count >= SMALL_TABLE:
+            return None, False
+        indexes = drop_indexes(
+            cursor, table, keep_methods=KEPT_INDEX_METHODS, keep_constraints=count > 0
+        )
+        return indexes, count == 0
 
     @staticmethod
     def wait(writing: Future | None, report) -> None:
@@ -312,6 +330,8 @@ class Command(ImportCommand):
                 f"position ({lon}, {lat}) hors de la France métropolitaine pour la commune "
                 f"{code_insee} (longitude et latitude inversées ?)"
             )
+        if "\0" in ban_id or "\0" in rep or "\0" in nom_voie or "\0" in nom_commune:
+            raise RowRejected("caractère nul (octet 0x00) dans le texte : fichier abîmé ?")
         lengths = self.max_lengths
         if (
             len(ban_id) > lengths["ban_id"]
