@@ -111,9 +111,9 @@ def machine_description() -> str:
 
 
 def record(title: str, description: str, table: str, *, path: Path = PERFORMANCE_DOC) -> None:
-    """Adds a dated run to docs/performance.md, at the end of the `## <title>` section (created
-    at the end of the page when missing): one section per benchmark, newest run last."""
-    run = f"### {dt.datetime.now():%Y-%m-%d %H:%M}\n\n{description}\n\n{table}\n"
+    """Adds a dated run (UTC) to docs/performance.md, at the end of the `## <title>` section
+    (created at the end of the page when missing): one section per benchmark, newest run last."""
+    run = f"### {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M}\n\n{description}\n\n{table}\n"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
     heading = f"## {title}"
     lines = text.rstrip("\n").split("\n")
