@@ -30,25 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import common  # noqa: E402
 from bench.common import BENCH_DATABASE_URL, bench_env  # noqa: E402
 
 PORT = 8765
-LUA = """
-local paths = {}
-for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i %% #paths) + 1])
-end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT rps=%%.1f p50=%%.2f p95=%%.2f p99=%%.2f errors=%%d non2xx=%%d\\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status))
-end
-"""
 
 
 def sample_paths(limit: int = 5000) -> dict[str, list[str]]:
@@ -79,19 +64,8 @@ def sample_paths(limit: int = 5000) -> dict[str, list[str]]:
     }
 
 
-def run_wrk(name, paths, *, duration, connections, workdir) -> dict:
-    paths_file = Path(workdir) / f"{abs(hash(name))}.txt"
-    paths_file.write_text("\n".join(paths) + "\n")
-    script = Path(workdir) / f"{abs(hash(name))}.lua"
-    script.write_text(LUA % {"paths": paths_file})
-    command = [
-        "wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
-        "-s", str(script), f"http://127.0.0.1:{PORT}",
-    ]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
-    values = dict(item.split("=") for item in line.split()[1:])
-    return {key: float(value) for key, value in values.items()}
+def run_wrk(name, paths, **options) -> dict:
+    return common.run_wrk(name, paths, port=PORT, **options)
 
 
 def main():

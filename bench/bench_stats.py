@@ -44,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_eligibility import LUA  # noqa: E402
+from bench import common  # noqa: E402
 from bench.common import (  # noqa: E402
     PYTHON,
     bench_env,
@@ -63,20 +63,8 @@ REGIONS = ["11", "84", "93", "53", "75", "76", "94", "04"]
 DEPARTEMENTS = ["95", "75", "93", "69", "13", "33", "59", "67", "31", "44", "2A", "974"]
 
 
-def run_wrk(name, paths, *, duration, connections, workdir) -> dict:
-    """bench_eligibility's wrk run (same Lua script, same figures), on this script's port."""
-    paths_file = Path(workdir) / f"{abs(hash(name))}.txt"
-    paths_file.write_text("\n".join(paths) + "\n")
-    script = Path(workdir) / f"{abs(hash(name))}.lua"
-    script.write_text(LUA % {"paths": paths_file})
-    command = [
-        "wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
-        "-s", str(script), f"http://127.0.0.1:{PORT}",
-    ]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
-    values = dict(item.split("=") for item in line.split()[1:])
-    return {key: float(value) for key, value in values.items()}
+def run_wrk(name, paths, **options) -> dict:
+    return common.run_wrk(name, paths, port=PORT, **options)
 
 
 def manage(*args: str) -> None:

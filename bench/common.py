@@ -113,7 +113,7 @@ def machine_description() -> str:
 def record(title: str, description: str, table: str, *, path: Path = PERFORMANCE_DOC) -> None:
     """Adds a dated run (UTC) to docs/performance.md, at the end of the `## <title>` section
     (created at the end of the page when missing): one section per benchmark, newest run last."""
-    run = f"### {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M}\n\n{description}\n\n{table}\n"
+    run = f"### {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}\n\n{description}\n\n{table}\n"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
     heading = f"## {title}"
     lines = text.rstrip("\n").split("\n")
@@ -135,3 +135,39 @@ def _checked(name: str) -> str:
     if not _DATABASE_NAME.match(name):
         raise ValueError(f"Nom de base inattendu : {name!r}")
     return name
+
+
+# wrk's script: the paths in turn; one line of figures at the end, read by run_wrk.
+LUA = """
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT rps=%%.1f p50=%%.2f p95=%%.2f p99=%%.2f errors=%%d non2xx=%%d\\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
+"""
+
+
+def run_wrk(name, paths, *, port, duration, connections, workdir) -> dict:
+    """wrk on loopback, cycling through `paths` with `connections` connections for `duration`
+    seconds: requests per second, latency percentiles (ms) and errors."""
+    paths_file = Path(workdir) / f"{abs(hash(name))}.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    script = Path(workdir) / f"{abs(hash(name))}.lua"
+    script.write_text(LUA % {"paths": paths_file})
+    command = [
+        "wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
+        "-s", str(script), f"http://127.0.0.1:{port}",
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT"))
+    values = dict(item.split("=") for item in line.split()[1:])
+    return {key: float(value) for key, value in values.items()}
