@@ -1,3 +1,4 @@
+import base64
 import os
 import shutil
 
@@ -20,11 +21,22 @@ def browser():
         browser.close()
 
 
+# A 1×1 transparent PNG: map tiles never leave the machine during tests.
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser page that records console errors in `page.console_errors`."""
+    """A fresh browser page that records console errors in `page.console_errors`; map tiles
+    are answered by a blank one."""
     context = browser.new_context(locale="fr-FR", base_url=live_server.url)
     page = context.new_page()
+    page.route(
+        "https://*.tile.openstreetmap.fr/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
+    )
     page.console_errors = []
     page.on(
         "console", lambda message: message.type == "error" and page.console_errors.append(message)

@@ -1,7 +1,6 @@
 """Journey 3: from the eligibility result to the ambassadors of the network, one of them, a
 message relayed by email; and the sign-up, with the address autocomplete."""
 
-import base64
 import re
 from urllib.parse import urlencode
 
@@ -18,19 +17,6 @@ from tests.eligibility.factories import SARCELLES, AddressFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LABEL = "15 Allée Paul Dukas 95200 Sarcelles"
-# A 1×1 transparent PNG: map tiles never leave the machine during tests.
-BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
-
-
-@pytest.fixture
-def no_tiles(page):
-    page.route(
-        "https://*.tile.openstreetmap.fr/**",
-        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
-    )
-    return page
 
 
 @pytest.fixture
@@ -52,8 +38,7 @@ def ambassadors(settings, tmp_path):
     return near, far
 
 
-def test_from_the_result_page_to_an_ambassador_and_a_relayed_message(no_tiles, ambassadors):
-    page = no_tiles
+def test_from_the_result_page_to_an_ambassador_and_a_relayed_message(page, ambassadors):
     near, _ = ambassadors
     query = {
         "adresse": LABEL,

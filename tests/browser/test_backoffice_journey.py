@@ -2,48 +2,26 @@
 code, finds the lead, replies; the requester's email leaves with the operator as reply-to."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contacts import groups, services
+from contacts import services
 from contacts.models import Lead, LeadEvent
-from tests.contacts.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.eligibility.factories import SARCELLES, HeatNetworkFactory, route_east_of
+from tests.browser.backoffice import log_in, sarcelles_operator
+from tests.eligibility.factories import SARCELLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LABEL = "15 Allée Paul Dukas 95200 Sarcelles"
-PASSWORD = "mot-de-passe-du-gestionnaire"
 
 
 @pytest.fixture
 def operator(settings):
-    """Dalkia's operator on the real Sarcelles network, two-factor authentication required."""
-    settings.OTP_REQUIRED_FOR_ALL_STAFF = True
-    groups.sync_groups()
-    network = HeatNetworkFactory(
-        network_id="9502C",
-        name="Grand Ensemble Sarcelles-Locheres",
-        operator="DALKIA Paris la Defense",
-        route=route_east_of(SARCELLES, 48),
-    )
-    dalkia = OrganisationFactory(
-        name="Dalkia Île-de-France", email="demandes@dalkia.example.fr", networks=[network]
-    )
-    user = UserFactory(
-        username="gestionnaire.dalkia",
+    return sarcelles_operator(
+        settings,
+        organisation_email="demandes@dalkia.example.fr",
         email="claire.gestionnaire@dalkia.example.fr",
-        first_name="Claire",
         last_name="Gestionnaire",
     )
-    user.set_password(PASSWORD)
-    user.save()
-    user.groups.add(Group.objects.get(name=groups.OPERATOR))
-    MembershipFactory(user=user, organisation=dalkia)
-    device = TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
-    return user, device
 
 
 @pytest.fixture
@@ -67,21 +45,11 @@ def lead(operator):
     return lead
 
 
-def current_code(device):
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-
-
 def test_the_operator_logs_in_with_a_code_sees_the_lead_and_replies(page, operator, lead):
     user, device = operator
     assert lead.organisation.name == "Dalkia Île-de-France"
 
-    page.goto("/admin/")
-    page.wait_for_url("**/admin/login/**")
-    page.get_by_label("Nom d’utilisateur").fill(user.username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_label("Code de vérification").fill(current_code(device))
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/admin/")
+    log_in(page, user, device, path="/admin/")
 
     page.locator("#content-main a[href='/admin/contacts/lead/']").first.click()
     page.wait_for_url("**/admin/contacts/lead/")

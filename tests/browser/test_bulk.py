@@ -2,27 +2,17 @@
 file of addresses, checks the preview, launches the test, sees it done, downloads the result and
 opens the map."""
 
-import base64
 import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from contacts import groups
+from tests.browser.backoffice import log_in, sarcelles_operator
 from tests.conftest import serious_accessibility_violations
-from tests.contacts.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.eligibility.factories import SARCELLES, AddressFactory, HeatNetworkFactory, route_east_of
+from tests.eligibility.factories import AddressFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "mot-de-passe-du-gestionnaire"
-# A 1×1 transparent PNG: map tiles never leave the machine during tests.
-BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
 FILE = (
     "Référence;Adresse\n"
     "COPRO-1;15 allée Paul Dukas 95200 Sarcelles\n"
@@ -33,45 +23,17 @@ FILE = (
 @pytest.fixture
 def operator(settings, tmp_path):
     """Dalkia's operator on the real Sarcelles network, two-factor authentication required."""
-    settings.OTP_REQUIRED_FOR_ALL_STAFF = True
     settings.MEDIA_ROOT = tmp_path / "media"
-    groups.sync_groups()
     AddressFactory()  # 15 allée Paul Dukas, in the local BAN copy
-    network = HeatNetworkFactory(
-        network_id="9502C",
-        name="Grand Ensemble Sarcelles-Locheres",
-        operator="DALKIA Paris la Defense",
-        route=route_east_of(SARCELLES, 48),
-    )
-    dalkia = OrganisationFactory(name="Dalkia Île-de-France", networks=[network])
-    user = UserFactory(username="gestionnaire.dalkia", first_name="Claire")
-    user.set_password(PASSWORD)
-    user.save()
-    user.groups.add(Group.objects.get(name=groups.OPERATOR))
-    MembershipFactory(user=user, organisation=dalkia)
-    device = TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+    user, device = sarcelles_operator(settings)
     return user, device
-
-
-def current_code(device):
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
 def test_the_operator_uploads_a_file_launches_the_test_and_downloads_the_result(
     page, operator, tmp_path
 ):
     user, device = operator
-    page.route(
-        "https://*.tile.openstreetmap.fr/**",
-        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
-    )
-    page.goto("/admin/test-en-masse/nouveau/")
-    page.wait_for_url("**/admin/login/**")
-    page.get_by_label("Nom d’utilisateur").fill(user.username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_label("Code de vérification").fill(current_code(device))
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/admin/test-en-masse/nouveau/")
+    log_in(page, user, device, path="/admin/test-en-masse/nouveau/")
     assert serious_accessibility_violations(page) == []
 
     upload = tmp_path / "coproprietes.csv"

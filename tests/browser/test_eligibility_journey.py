@@ -1,16 +1,9 @@
-import base64
-
 import pytest
 
 from tests.conftest import serious_accessibility_violations
 from tests.eligibility.factories import SARCELLES, AddressFactory, HeatNetworkFactory, route_east_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# A 1×1 transparent PNG: map tiles never leave the machine during tests.
-BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
 
 
 @pytest.fixture
@@ -31,15 +24,7 @@ def sarcelles():
     )
 
 
-def blank_tiles(page):
-    page.route(
-        "https://*.tile.openstreetmap.fr/**",
-        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
-    )
-
-
 def test_type_an_address_pick_a_suggestion_read_the_verdict_and_see_the_map(page, sarcelles):
-    blank_tiles(page)
     page.goto("/")
     field = page.get_by_role("combobox", name="Adresse de l’immeuble")
     field.press_sequentially("15 allee paul duk", delay=30)

@@ -1,6 +1,5 @@
 """Journey 2: from the eligibility result to a contact request, its confirmation and the email."""
 
-import base64
 from urllib.parse import urlencode
 
 import pytest
@@ -14,10 +13,6 @@ from tests.eligibility.factories import SARCELLES, AddressFactory, HeatNetworkFa
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LABEL = "15 Allée Paul Dukas 95200 Sarcelles"
-# A 1×1 transparent PNG: map tiles never leave the machine during tests.
-BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
 
 
 @pytest.fixture
@@ -34,16 +29,6 @@ def sarcelles():
     )
 
 
-@pytest.fixture
-def no_tiles(page):
-    """Map tiles never leave the machine: a blank tile answers."""
-    page.route(
-        "https://*.tile.openstreetmap.fr/**",
-        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
-    )
-    return page
-
-
 def fill_requester(page):
     page.get_by_text("Copropriété", exact=True).click()
     page.get_by_text("Gaz", exact=True).click()
@@ -55,8 +40,7 @@ def fill_requester(page):
     page.locator("label[for=id_consent]").click()
 
 
-def test_from_the_result_page_to_the_confirmation_and_the_email(no_tiles, sarcelles):
-    page = no_tiles
+def test_from_the_result_page_to_the_confirmation_and_the_email(page, sarcelles):
     query = {
         "adresse": LABEL,
         "chauffage": "collective",
@@ -96,8 +80,7 @@ def test_from_the_result_page_to_the_confirmation_and_the_email(no_tiles, sarcel
     assert serious_accessibility_violations(page) == []
 
 
-def test_the_standalone_form_with_the_autocomplete_and_its_error_states(no_tiles, sarcelles):
-    page = no_tiles
+def test_the_standalone_form_with_the_autocomplete_and_its_error_states(page, sarcelles):
     page.goto("/demande-de-contact/")
     page.get_by_role("button", name="Envoyer ma demande").click()
     page.wait_for_load_state()

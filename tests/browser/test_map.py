@@ -1,5 +1,3 @@
-import base64
-
 import pytest
 
 from eligibility import maplayers
@@ -16,10 +14,6 @@ from tests.eligibility.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# A 1×1 transparent PNG: map tiles never leave the machine during tests.
-BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
 # The route of the network: 600 m north–south, 48 m east of 15 allée Paul Dukas.
 ROUTE_LON = offset(SARCELLES, metres=48, bearing=90)[1]
 HEAT_PATHS = "#carte-reseaux path[stroke='#e1000f']"
@@ -52,20 +46,12 @@ def sarcelles():
     return network
 
 
-def blank_tiles(page):
-    page.route(
-        "https://*.tile.openstreetmap.fr/**",
-        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
-    )
-
-
 def wait_for_network(page):
     # "attached": a north–south line has a zero-width box, which Playwright calls hidden.
     page.locator(HEAT_PATHS).first.wait_for(state="attached")
 
 
 def open_map(page, query: str):
-    blank_tiles(page)
     page.goto(f"/carte/?{query}")
     page.locator("#carte-reseaux[data-map-ready=true]").wait_for()
 
@@ -142,7 +128,6 @@ def test_the_map_page_has_no_serious_accessibility_violation(page, sarcelles):
 def test_the_network_page_shows_its_figures_without_serious_accessibility_violation(
     page, sarcelles
 ):
-    blank_tiles(page)
     page.goto("/reseaux/9502C")
     figures = page.locator("#chiffres-cles")
     assert "DALKIA Paris la Défense" in figures.inner_text()
