@@ -5,15 +5,15 @@ Geometries are WGS84 geographies: distances computed by PostGIS are ground dista
 anywhere in France, mainland and overseas. Every geometry has a spatial (GiST) index.
 """
 
-import psycopg
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+
+from chauffage.db import server_cursor
 
 GEOGRAPHY = {"srid": 4326, "geography": True, "spatial_index": True}
 
@@ -422,8 +422,7 @@ class EligibilityCheck(models.Model):
         transaction only: the statement's own in autocommit mode, else the enclosing one, as SET
         LOCAL would): a statistic lost in a crash of the database server costs nothing, a
         slower answer to every visitor would."""
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
+        with server_cursor() as cursor:
             cursor.execute(
                 """
                 WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))
@@ -440,10 +439,9 @@ class EligibilityCheck(models.Model):
     def record_many(cls, checks, *, channel: str) -> int:
         """Stores many tests (citycode, category, eligible, distance, network id) with COPY, the
         fastest way into PostgreSQL, in the current transaction. Returns how many."""
-        connection.ensure_connection()
         count = 0
         with (
-            psycopg.Cursor(connection.connection) as cursor,
+            server_cursor() as cursor,
             cursor.copy(
                 "COPY eligibility_eligibilitycheck (created_at, channel, code_insee, category,"
                 " eligible, distance_m, network_id) FROM STDIN"

@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import psycopg
 from django.conf import settings
 from django.db import connection
 from django.db import connections as db_connections
+
+from chauffage.db import server_cursor
 
 CATEGORIES = [
     "in_pdp_existing",
@@ -315,8 +316,7 @@ def _candidates(params: dict) -> list[tuple]:
     for one point or thousands (arrays), so PostgreSQL plans it once per connection instead of
     on every test (the plan costs about as much as the execution). Django's own cursors bind
     parameters on the client side and never prepare."""
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    with server_cursor() as cursor:
         cursor.execute(_CANDIDATES_SQL, params, prepare=True)
         return cursor.fetchall()
 
