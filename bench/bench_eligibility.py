@@ -19,11 +19,8 @@ import os
 import platform
 import random
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
@@ -31,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import common  # noqa: E402
-from bench.common import BENCH_DATABASE_URL, bench_env  # noqa: E402
+from bench.common import BENCH_DATABASE_URL  # noqa: E402
 
 PORT = 8765
 
@@ -77,28 +74,9 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
 
-    env = bench_env(
-        CACHE_URL="redis://127.0.0.1:6379/3",
-        RATELIMIT_API="1000000000/60",  # counted in the shared cache, never reached
-        GUNICORN_ACCESSLOG="/dev/null",
-        GUNICORN_BIND=f"127.0.0.1:{PORT}",
-        # Steady state: a worker restarting in the middle of a 20 s run would measure Django's
-        # start-up, not the endpoints.
-        GUNICORN_MAX_REQUESTS="0",
-    )
     paths = sample_paths()
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "chauffage.wsgi"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
+    server = common.start_gunicorn(PORT, common.server_env(PORT))
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/ping", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
         results = {}
         with tempfile.TemporaryDirectory() as workdir:
             for name, endpoint_paths in paths.items():  # warm-up: connections, caches
@@ -111,8 +89,7 @@ def main():
                     connections=args.connections, workdir=workdir,
                 )  # fmt: skip
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        common.stop(server)
 
     baseline = results["ping (trivial)"]["rps"]
     lines = [

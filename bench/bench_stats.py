@@ -30,15 +30,12 @@ Results are appended to docs/performance.md ("Statistics page") with the command
 
 import argparse
 import datetime as dt
-import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +44,6 @@ sys.path.insert(0, str(ROOT))
 from bench import common  # noqa: E402
 from bench.common import (  # noqa: E402
     PYTHON,
-    bench_env,
     connect,
     machine_description,
     migrate,
@@ -71,7 +67,7 @@ def manage(*args: str) -> None:
     """`manage.py <args>` on the benchmark database, with the server's cache (the local Redis):
     the refresh clears the "refresh queued" flag the server's visitors set."""
     result = subprocess.run(
-        [str(PYTHON), "manage.py", *args], cwd=ROOT, env=server_env(), capture_output=True,
+        [str(PYTHON), "manage.py", *args], cwd=ROOT, env=common.server_env(PORT), capture_output=True,
         text=True,
     )  # fmt: skip
     if result.returncode:
@@ -113,38 +109,8 @@ def age_figures(minutes: int) -> None:
         )
 
 
-def server_env() -> dict[str, str]:
-    return bench_env(
-        CACHE_URL="redis://127.0.0.1:6379/3",
-        RATELIMIT_API="1000000000/60",  # counted in the shared cache, never reached
-        GUNICORN_ACCESSLOG="/dev/null",
-        GUNICORN_BIND=f"127.0.0.1:{PORT}",
-        # Steady state: a worker restarting in the middle of a run would measure Django's
-        # start-up, not the page.
-        GUNICORN_MAX_REQUESTS="0",
-    )
-
-
 def start(command: list[str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        command, cwd=ROOT, env=server_env(), stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
-
-
-def wait_for_server() -> None:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/ping", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("gunicorn did not start")
+    return common.start(command, common.server_env(PORT))
 
 
 def endpoints() -> dict[str, list[str]]:
@@ -189,9 +155,8 @@ def main():
     paths = endpoints()
     results = {}
     refresh = {}
-    server = start([str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "chauffage.wsgi"])
+    server = common.start_gunicorn(PORT, common.server_env(PORT))
     try:
-        wait_for_server()
         with tempfile.TemporaryDirectory() as workdir:
             for name, endpoint_paths in paths.items():  # warm-up: connections, caches
                 run_wrk(
@@ -218,10 +183,10 @@ def main():
                     workdir=workdir,
                 )  # fmt: skip
             finally:
-                stop(worker)
+                common.stop(worker)
             after = computed_at()
     finally:
-        stop(server)
+        common.stop(server)
     if after <= before:
         sys.exit("The figures were not recomputed during the run: is the task worker working?")
 

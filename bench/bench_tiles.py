@@ -29,11 +29,9 @@ import math
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -41,8 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import common  # noqa: E402
 from bench.bench_eligibility import PORT, run_wrk  # noqa: E402
-from bench.common import BENCH_DATABASE_URL, bench_env, machine_description, record  # noqa: E402
+from bench.common import BENCH_DATABASE_URL, machine_description, record  # noqa: E402
 
 ZOOMS = range(5, 17)
 LAYERS = ["heat", "future", "pdp", "cold", "plants"]
@@ -140,29 +139,7 @@ def measure_sizes(sets) -> dict[tuple[int, str], dict]:
 
 
 def start_server() -> subprocess.Popen:
-    env = bench_env(
-        RATELIMIT_TILES="1000000000/60",  # counted, never reached: one client sends everything
-        CACHE_URL="redis://127.0.0.1:6379/3",
-        RATELIMIT_API="1000000000/60",
-        GUNICORN_ACCESSLOG="/dev/null",
-        GUNICORN_BIND=f"127.0.0.1:{PORT}",
-        # No worker restart every 2,000 requests: a run makes tens of thousands, and workers
-        # restarting together would measure Django's start-up, not the tiles.
-        GUNICORN_MAX_REQUESTS="0",
-    )
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "chauffage.wsgi"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/ping", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    os.killpg(server.pid, signal.SIGTERM)
-    sys.exit("gunicorn did not start")
+    return common.start_gunicorn(PORT, common.server_env(PORT, RATELIMIT_TILES="1000000000/60"))
 
 
 def table(results, sizes, baselines) -> str:
@@ -212,8 +189,7 @@ def main():
                         f"{z}-{name}", paths, duration=args.duration, **run
                     )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        common.stop(server)
 
     text = table(results, sizes, baselines)
     print(text)

@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -171,3 +174,47 @@ def run_wrk(name, paths, *, port, duration, connections, workdir) -> dict:
     line = next(line for line in output.splitlines() if line.startswith("RESULT"))
     values = dict(item.split("=") for item in line.split()[1:])
     return {key: float(value) for key, value in values.items()}
+
+
+def server_env(port: int, **extra: str) -> dict[str, str]:
+    """The environment of gunicorn (and of its task worker) on the benchmark database, as
+    `make run` starts them, with the shared cache on the local Redis as in production; rate
+    limits counted but never reached (one client sends everything), no access log, and no
+    worker restart every 2,000 requests (workers restarting in the middle of a run would measure
+    Django's start-up, not the endpoints)."""
+    return bench_env(
+        CACHE_URL="redis://127.0.0.1:6379/3",
+        RATELIMIT_API="1000000000/60",
+        GUNICORN_ACCESSLOG="/dev/null",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_MAX_REQUESTS="0",
+        **extra,
+    )
+
+
+def start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    """A process of the project (its own session, so that stop() ends its children too)."""
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def start_gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen:
+    """gunicorn as `make run` starts it (gunicorn.conf.py), once it answers /api/v1/ping."""
+    server = start(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "chauffage.wsgi"], env
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/ping", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    stop(server)
+    sys.exit("gunicorn did not start")

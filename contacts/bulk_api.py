@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from chauffage import ratelimit
-from chauffage.api import json_error
+from chauffage.api import json_error, rate_limited
 from contacts import bulk
 from contacts.bulk_files import BulkFileError, mapping_from_names
 from contacts.bulk_views import file_response
@@ -62,15 +62,9 @@ def bulk_endpoint(methods: set[str]):
                 response["Allow"] = ", ".join(sorted(methods))
                 return response
             limit = ratelimit.from_setting("bulk_api", settings.RATELIMIT_BULK_API)
-            wait = ratelimit.hit(request, limit)
-            if wait:
-                response = json_error(
-                    "rate_limited",
-                    f"Trop de requêtes : réessayez dans {wait} secondes.",
-                    status=429,
-                )
-                response["Retry-After"] = str(wait)
-                return response
+            refused = rate_limited(request, limit)
+            if refused:
+                return refused
             token = authenticated_token(request)
             if token is None:
                 response = json_error(

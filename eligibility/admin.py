@@ -23,6 +23,19 @@ from eligibility.models import (
 from eligibility.text import normalize
 
 
+class ReadOnlyMixin:
+    """Data replaced by its next import: seen in the admin, never edited there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CommuneSearchMixin:
     """Search also finds the objects of a commune by its INSEE code (the `communes` array)."""
 
@@ -187,7 +200,7 @@ class AddressAdmin(admin.ModelAdmin):
 
 
 @admin.register(NetworkDelivery)
-class NetworkDeliveryAdmin(admin.ModelAdmin):
+class NetworkDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Published statistics: read only, replaced by the next import."""
 
     list_display = ["network_code", "network", "iris", "sector", "year", "mwh", "delivery_points"]
@@ -198,15 +211,6 @@ class NetworkDeliveryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("network__route")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CondominiumEnergyFilter(admin.SimpleListFilter):
@@ -229,7 +233,7 @@ class CondominiumEnergyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Condominium)
-class CondominiumAdmin(admin.ModelAdmin):
+class CondominiumAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The national condominium register as imported (`import_rnic`): read only, replaced by the
     next import. The group permissions give it to the national team."""
 
@@ -262,12 +266,3 @@ class CondominiumAdmin(admin.ModelAdmin):
     @admin.display(description="position (longitude, latitude)")
     def position(self, condominium):
         return f"{condominium.location.x:.6f}, {condominium.location.y:.6f}"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -97,7 +97,32 @@ def thresholds(network_id: str, very_close: int | None, close: int | None) -> tu
 # then measured on the spheroid (exact). Sphere, spheroid and scaled Mercator distances differ by
 # less than 0.5 %, so the piece chosen is the nearest or as near. _verdict() drops routes beyond
 # the "far" distance.
-_CANDIDATES_SQL = """
+def _nearest_pieces(kind: str, metres: str) -> str:
+    """The nearest route piece of each network of `kind` within `metres` (an SQL expression) of
+    the point `p`: the pieces of the search box ranked by their Mercator distance."""
+    return f"""(
+      SELECT DISTINCT ON (s.network_id) s.network_id, s.segment
+        FROM eligibility_{kind}_segment s
+       WHERE s.segment_mercator && ST_Expand(p.m, {metres} * p.scale)
+       ORDER BY s.network_id, ST_Distance(s.segment_mercator, p.m)
+    )"""  # noqa: S608 - SQL pieces of this module only
+
+
+def _route_distance(kind: str, alias: str) -> str:
+    """The distance from `p` to the route of the network `alias` (of `kind`), measured on its
+    nearest piece (KNN on the Mercator index); none without a route."""
+    return f"""CASE WHEN {alias}.route IS NOT NULL THEN (
+         SELECT ST_Distance(s.segment, p.g) FROM eligibility_{kind}_segment s
+          WHERE s.network_id = {alias}.id ORDER BY s.segment_mercator <-> p.m LIMIT 1) END"""  # noqa: S608
+
+
+# The network of a piece found (`near`): an index lookup per network (LIMIT 1: the planner would
+# scan them all otherwise), kept when it is a heat network open to connections.
+_OPEN_HEAT_NETWORK = """CROSS JOIN LATERAL (
+    SELECT * FROM eligibility_heatnetwork WHERE id = near.network_id LIMIT 1) n
+   WHERE n.kind = 'heat' AND n.open_to_connections"""
+
+_CANDIDATES_SQL = f"""
 WITH pts AS (
   SELECT u.i, ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326)::geography AS g, u.code,
          -- EPSG:3857 by its formula: ST_Transform would set up a projection for each statement.
@@ -139,14 +164,8 @@ existing_close AS MATERIALIZED (
          n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m,
          ST_Distance(near.segment, p.g) AS distance
     FROM pts p
-    CROSS JOIN LATERAL (
-      SELECT DISTINCT ON (s.network_id) s.network_id, s.segment
-        FROM eligibility_heatnetwork_segment s
-       WHERE s.segment_mercator && ST_Expand(p.m, (SELECT metres FROM close_radius) * p.scale)
-       ORDER BY s.network_id, ST_Distance(s.segment_mercator, p.m)
-    ) near
-    CROSS JOIN LATERAL (SELECT * FROM eligibility_heatnetwork WHERE id = near.network_id LIMIT 1) n
-   WHERE n.kind = 'heat' AND n.open_to_connections
+    CROSS JOIN LATERAL {_nearest_pieces("heatnetwork", "(SELECT metres FROM close_radius)")} near
+    {_OPEN_HEAT_NETWORK}
 ),
 existing_settled AS MATERIALIZED (
   SELECT DISTINCT i FROM existing_close WHERE distance <= (SELECT metres FROM close_radius)
@@ -169,41 +188,26 @@ SELECT p.i, 'existing', n.id, n.network_id, n.name, n.operator, n.classified, n.
        n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m, '',
        ST_Distance(near.segment, p.g), NULL, NULL
   FROM pts p
-  CROSS JOIN LATERAL (
-    SELECT DISTINCT ON (s.network_id) s.network_id, s.segment
-      FROM eligibility_heatnetwork_segment s
-     WHERE s.segment_mercator && ST_Expand(p.m, %(far)s * p.scale)
-     ORDER BY s.network_id, ST_Distance(s.segment_mercator, p.m)
-  ) near
-  CROSS JOIN LATERAL (SELECT * FROM eligibility_heatnetwork WHERE id = near.network_id LIMIT 1) n
- WHERE n.kind = 'heat' AND n.open_to_connections
+  CROSS JOIN LATERAL {_nearest_pieces("heatnetwork", "%(far)s")} near
+  {_OPEN_HEAT_NETWORK}
    AND p.i NOT IN (SELECT i FROM existing_settled)
 UNION ALL
 SELECT p.i, 'future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
        f.planned_commissioning, ST_Distance(near.segment, p.g), NULL, NULL
   FROM pts p
-  CROSS JOIN LATERAL (
-    SELECT DISTINCT ON (s.network_id) s.network_id, s.segment
-      FROM eligibility_futurenetwork_segment s
-     WHERE s.segment_mercator && ST_Expand(p.m, %(far)s * p.scale)
-     ORDER BY s.network_id, ST_Distance(s.segment_mercator, p.m)
-  ) near
+  CROSS JOIN LATERAL {_nearest_pieces("futurenetwork", "%(far)s")} near
   CROSS JOIN LATERAL (
     SELECT * FROM eligibility_futurenetwork WHERE id = near.network_id LIMIT 1
   ) f
 UNION ALL
 SELECT p.i, 'future_zone', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL,
        NULL, f.planned_commissioning,
-       CASE WHEN f.route IS NOT NULL THEN (
-         SELECT ST_Distance(s.segment, p.g) FROM eligibility_futurenetwork_segment s
-          WHERE s.network_id = f.id ORDER BY s.segment_mercator <-> p.m LIMIT 1) END, NULL, NULL
+       {_route_distance("futurenetwork", "f")}, NULL, NULL
   FROM pts p JOIN eligibility_futurenetwork f ON ST_Intersects(f.zone, p.g)
 UNION ALL
 SELECT p.i, 'pdp_existing', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate,
        n.co2_kg_per_kwh, n.threshold_very_close_m, n.threshold_close_m, '',
-       CASE WHEN n.route IS NOT NULL THEN (
-         SELECT ST_Distance(s.segment, p.g) FROM eligibility_heatnetwork_segment s
-          WHERE s.network_id = n.id ORDER BY s.segment_mercator <-> p.m LIMIT 1) END,
+       {_route_distance("heatnetwork", "n")},
        z.official_id, z.power_threshold_kw
   FROM pdp p
   JOIN eligibility_priorityzone z ON z.id = p.zone
@@ -212,9 +216,7 @@ SELECT p.i, 'pdp_existing', n.id, n.network_id, n.name, n.operator, n.classified
 UNION ALL
 SELECT p.i, 'pdp_future', f.id, f.official_id, f.name, f.operator, false, NULL, NULL, NULL, NULL,
        f.planned_commissioning,
-       CASE WHEN f.route IS NOT NULL THEN (
-         SELECT ST_Distance(s.segment, p.g) FROM eligibility_futurenetwork_segment s
-          WHERE s.network_id = f.id ORDER BY s.segment_mercator <-> p.m LIMIT 1) END,
+       {_route_distance("futurenetwork", "f")},
        z.official_id, z.power_threshold_kw
   FROM pdp p
   JOIN eligibility_priorityzone z ON z.id = p.zone
@@ -229,7 +231,7 @@ SELECT c.i, 'city', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr
      WHERE communes @> ARRAY[c.code]::varchar[]
        AND kind = 'heat' AND open_to_connections AND route IS NULL
   ) n
-"""
+"""  # noqa: S608 - SQL pieces of this module only, never a request's input
 
 
 def _largest_close() -> int:

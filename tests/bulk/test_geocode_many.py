@@ -66,7 +66,8 @@ def test_a_number_the_street_does_not_have_is_too_uncertain(demo_addresses):
 
 
 @pytest.fixture
-def ban_csv(settings, monkeypatch):
+def ban_csv_api(settings, monkeypatch):
+    """The national API's CSV endpoint, on a loopback server: the configured geocoder."""
     fake = FakeBANCSV()
     server, thread = start_server(fake)
     for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
@@ -79,16 +80,21 @@ def ban_csv(settings, monkeypatch):
     settings.GEOCODER_RETRIES = 2
     settings.GEOCODER_MIN_SCORE = 0.5
     monkeypatch.setattr(geocoding, "BACKOFF_SECONDS", 0.05)
-    # These tests are about the national API: nothing from the local BAN copy.
+    yield fake
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def ban_csv(ban_csv_api, monkeypatch):
+    """The same, with nothing from the local BAN copy: these tests are about the national API."""
     monkeypatch.setattr(
         geocoding,
         "_local_geocode_many",
         lambda texts, **options: [NotGeocoded("Adresse introuvable")] * len(texts),
     )
-    yield fake
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    return ban_csv_api
 
 
 QUERIES = ["15 allée Paul Dukas Sarcelles", "allée Paul Sarcelles", "zzzz qqqq", "Sarcelles"]
@@ -177,28 +183,15 @@ def test_failures_end_in_one_error_type(ban_csv, answers, expected_requests):
 @pytest.mark.django_db
 @pytest.mark.real_geocoder
 def test_with_the_national_api_the_local_copy_answers_first_and_the_api_gets_the_rest(
-    demo_addresses, settings, monkeypatch
+    demo_addresses, ban_csv_api
 ):
-    fake = FakeBANCSV()
-    server, thread = start_server(fake)
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-    settings.GEOCODER = "ban"
-    settings.GEOCODER_BAN_SCHEME = "http"
-    settings.GEOCODER_BAN_DOMAIN = f"127.0.0.1:{server.server_address[1]}"
-    settings.GEOCODER_CSV_TIMEOUT = 1.0
-    fake.will_answer(Answer(not_found_for_every_row))
-    try:
-        results = geocoding.geocode_many(
-            ["17 Allée Paul Dukas 95200 Sarcelles", "8 rue Introuvable 13001 Marseille"]
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    ban_csv_api.will_answer(Answer(not_found_for_every_row))
+
+    results = geocoding.geocode_many(
+        ["17 Allée Paul Dukas 95200 Sarcelles", "8 rue Introuvable 13001 Marseille"]
+    )
 
     assert results[0].ban_id == "95585_1920_00017"  # from the local copy
     assert results[1] == NotGeocoded("Adresse introuvable")
-    [request] = fake.requests
+    [request] = ban_csv_api.requests
     assert [row["q"] for row in request.rows] == ["8 rue Introuvable 13001 Marseille"]
