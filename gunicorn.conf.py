@@ -15,6 +15,33 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
+# The application is loaded once, in the master, before the workers are forked: they share its
+# memory, the networks of the eligibility test included (see pre_fork).
+preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def worker_exit(server, worker):
+    """Writes the eligibility tests this worker still holds (eligibility/recording.py)."""
+    from eligibility import recording
+
+    recording.flush()
+
+
+def pre_fork(server, worker):
+    """Loads (or refreshes, when the data changed) the in-memory networks of the eligibility test
+    (eligibility/index.py) in the master, so that every worker, restarted every max_requests,
+    starts with them instead of reading them again; the master's database connection is closed
+    before the fork, never shared with a worker."""
+    from django.db import connections
+
+    from eligibility import index
+
+    try:
+        index.current()
+    except Exception:
+        server.log.exception("Eligibility index not loaded in the master; workers load their own")
+    finally:
+        connections.close_all()

@@ -235,6 +235,13 @@ ELIGIBILITY_THRESHOLDS = {
 # National thresholds of particular networks (very close, close), unless an administrator sets
 # the network's own: Paris (CPCU) requires a building much closer to its dense network.
 NETWORK_THRESHOLDS = {"7501C": (60, 100), "7511C": (60, 100)}
+# Each process keeps the networks in memory for the eligibility test (eligibility/index.py) and
+# compares the data's version numbers at most every so many seconds: an edit reaches the answers
+# within that delay.
+ELIGIBILITY_INDEX_CHECK_SECONDS = env.float("ELIGIBILITY_INDEX_CHECK_SECONDS", default=2)
+# The tests of the page and the API are written to the statistics in batches, every so many
+# seconds (eligibility/recording.py); 0 writes each one in its request.
+ELIGIBILITY_RECORD_DELAY_SECONDS = env.float("ELIGIBILITY_RECORD_DELAY_SECONDS", default=1)
 
 # Geocoding. "local" searches the project's own copy of the Base Adresse Nationale in PostGIS
 # (offline, and for bulk work); "ban" asks the national address API (Géoplateforme) through

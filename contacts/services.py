@@ -32,6 +32,7 @@ from contacts.models import (
     membership_organisation,
 )
 from contacts.routing import BURST_WINDOW_MINUTES, NEAR_NETWORK_M, route, spam_signals
+from eligibility.index import commune_at
 from eligibility.rules import evaluate
 
 logger = logging.getLogger(__name__)
@@ -95,10 +96,10 @@ def create_lead(
         if existing is not None:
             return existing, False
 
+        if location is not None and not citycode:
+            citycode = (verdict.citycode if verdict else "") or commune_at(lat=lat, lon=lon)
         if location is not None and verdict is None:
             verdict = evaluate(lat=lat, lon=lon, citycode=citycode)
-        if verdict is not None and not citycode:
-            citycode = verdict.citycode
         routing = route(verdict, citycode)
 
         ip_hash = hash_ip(request_ip)

@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 
 from chauffage.api import api_endpoint, json_error
-from eligibility import geocoding
+from eligibility import geocoding, recording
 from eligibility.messages import explanation
 from eligibility.models import EligibilityCheck
 from eligibility.rules import Verdict, evaluate
@@ -104,7 +104,7 @@ def eligibility(request):
             )
         citycode = ""
     verdict = evaluate(lat=lat, lon=lon, citycode=citycode)
-    EligibilityCheck.record(verdict, channel=EligibilityCheck.Channel.API)
+    recording.record(verdict, channel=EligibilityCheck.Channel.API, lat=lat, lon=lon)
     return JsonResponse(verdict_json(request, verdict, address))
 
 

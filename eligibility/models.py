@@ -10,6 +10,7 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -394,6 +395,27 @@ class Address(models.Model):
         return f"{self.street_label} {self.code_postal} {self.nom_commune}"
 
 
+class DataVersion(models.Model):
+    """The version of one table the eligibility rules read. A PostgreSQL trigger gives the table
+    a new number, from a sequence, in every statement that changes it (migration 0010): in the
+    changing transaction, so the number and the data become visible together, and a rolled-back
+    change restores the number. The workers' in-memory index (eligibility/index.py) compares
+    them to know when to reload."""
+
+    table = models.CharField("table", max_length=63, primary_key=True)
+    version = models.BigIntegerField("version")
+
+    class Meta:
+        verbose_name = "version des données"
+        verbose_name_plural = "versions des données"
+
+    @classmethod
+    def current(cls) -> tuple[tuple[str, int], ...]:
+        with connection.cursor() as cursor:
+            cursor.execute('SELECT "table", version FROM eligibility_dataversion ORDER BY 1')
+            return tuple(cursor.fetchall())
+
+
 class EligibilityCheck(models.Model):
     """One eligibility test, recorded for the public statistics. No personal data: no address,
     no coordinates, only the commune."""
@@ -414,26 +436,6 @@ class EligibilityCheck(models.Model):
     class Meta:
         verbose_name = "test d’éligibilité"
         verbose_name_plural = "tests d’éligibilité"
-
-    @classmethod
-    def record(cls, verdict, *, channel: str) -> None:
-        """Stores one test, in one round trip to the database (a statement prepared once per
-        connection). The answer does not wait for the disk (synchronous_commit off for this
-        transaction only: the statement's own in autocommit mode, else the enclosing one, as SET
-        LOCAL would): a statistic lost in a crash of the database server costs nothing, a
-        slower answer to every visitor would."""
-        with server_cursor() as cursor:
-            cursor.execute(
-                """
-                WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))
-                INSERT INTO eligibility_eligibilitycheck
-                       (created_at, channel, code_insee, category, eligible, distance_m, network_id)
-                SELECT now(), %s, %s, %s, %s, %s, %s FROM quick
-                """,
-                [channel, verdict.citycode, verdict.category, verdict.eligible,
-                 verdict.distance_m, verdict.network.id if verdict.network else ""],
-                prepare=True,
-            )  # fmt: skip
 
     @classmethod
     def record_many(cls, checks, *, channel: str) -> int:

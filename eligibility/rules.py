@@ -23,6 +23,7 @@ from django.db import connection
 from django.db import connections as db_connections
 
 from chauffage.db import server_cursor
+from eligibility.index import NEAREST_COMMUNE_SQL, current, largest_close
 
 CATEGORIES = [
     "in_pdp_existing",
@@ -133,21 +134,9 @@ WITH pts AS (
     FROM unnest(%(lons)s::float8[], %(lats)s::float8[], %(codes)s::text[])
          WITH ORDINALITY AS u(lon, lat, code, i)
 ),
--- The commune: given, else the one of the nearest known address within 2 km (KNN: inside the
--- correlated subquery the point is a constant, so the index orders the addresses). Searched
--- within 300 m first, where nearly every point has one: the smaller box halves the search.
+-- The commune: given, else the one of the nearest known address.
 city AS MATERIALIZED (
-  SELECT p.i, COALESCE(NULLIF(p.code, ''), (
-    SELECT a.code_insee FROM eligibility_address a
-     WHERE ST_DWithin(a.location, p.g, 300)
-     ORDER BY a.location <-> p.g
-     LIMIT 1
-  ), (
-    SELECT a.code_insee FROM eligibility_address a
-     WHERE ST_DWithin(a.location, p.g, 2000)
-     ORDER BY a.location <-> p.g
-     LIMIT 1
-  )) AS code
+  SELECT p.i, COALESCE(NULLIF(p.code, ''), {NEAREST_COMMUNE_SQL.format(point="p.g")}) AS code
     FROM pts p
 ),
 -- Existing networks, in two passes. Within the largest "close" distance any network has (its
@@ -234,15 +223,6 @@ SELECT c.i, 'city', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr
 """  # noqa: S608 - SQL pieces of this module only, never a request's input
 
 
-def _largest_close() -> int:
-    """The largest "close" distance of the settings (the default and the national ones); the
-    query adds the networks' own."""
-    return max(
-        [settings.ELIGIBILITY_THRESHOLDS["close"]]
-        + [close for _, close in settings.NETWORK_THRESHOLDS.values()]
-    )
-
-
 def _classify(source: str, distance: float | None, very_close: int, close: int):
     """(category, threshold applied) of one candidate."""
     far = settings.ELIGIBILITY_THRESHOLDS["far"]
@@ -263,8 +243,11 @@ def _classify(source: str, distance: float | None, very_close: int, close: int):
 
 
 def evaluate(*, lat: float, lon: float, citycode: str = "") -> Verdict:
-    """The verdict for a point (WGS84). `citycode` (INSEE) enables networks without a route."""
-    return evaluate_many([(lat, lon, citycode)])[0]
+    """The verdict for a point (WGS84), from the in-memory index of the networks
+    (eligibility/index.py): the same candidates as evaluate_many() gathers in SQL. `citycode`
+    (INSEE) is the point's commune when known; otherwise it is looked up only where a network
+    without a route may be concerned, and the verdict's `citycode` may stay empty."""
+    return _verdict(current().candidates(float(lon), float(lat), citycode or ""))
 
 
 def evaluate_many(
@@ -288,7 +271,7 @@ def evaluate_many(
         "lats": [float(lat) for lat, _, _ in points],
         "codes": [code or "" for _, _, code in points],
         "far": float(far),
-        "close": float(_largest_close()),
+        "close": float(largest_close()),
     }
     rows_by_point: list[list[tuple]] = [[] for _ in points]
     for row in _candidates(params):

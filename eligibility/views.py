@@ -3,7 +3,7 @@ from django.db import connection
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from eligibility import charts, geocoding
+from eligibility import charts, geocoding, recording
 from eligibility.forms import EligibilityForm
 from eligibility.messages import explanation, nuances
 from eligibility.models import EligibilityCheck, FutureNetwork, HeatNetwork
@@ -39,7 +39,7 @@ def result(request):
         label, lat, lon, citycode = address.label, address.lat, address.lon, address.citycode
 
     verdict = evaluate(lat=lat, lon=lon, citycode=citycode or "")
-    EligibilityCheck.record(verdict, channel=EligibilityCheck.Channel.WEB)
+    recording.record(verdict, channel=EligibilityCheck.Channel.WEB, lat=lat, lon=lon)
     heating = data["chauffage"]
     context = {
         "title": "Résultat du test",
