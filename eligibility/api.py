@@ -1,5 +1,6 @@
 """The public JSON API: eligibility of a point or an address, address autocomplete."""
 
+import functools
 import math
 
 from django.http import JsonResponse
@@ -59,9 +60,15 @@ def verdict_json(request, verdict: Verdict, address: geocoding.GeocodedAddress |
 
 
 def network_url(network) -> str:
-    if network.kind == "existing":
-        return reverse("eligibility:network_detail", args=[network.id])
-    return reverse("eligibility:future_network_detail", args=[network.id])
+    return _network_path(network.kind, network.id)
+
+
+@functools.lru_cache(maxsize=4096)
+def _network_path(kind: str, network_id: str) -> str:
+    """The path of a network's page (reverse() costs more than the rest of the answer)."""
+    if kind == "existing":
+        return reverse("eligibility:network_detail", args=[network_id])
+    return reverse("eligibility:future_network_detail", args=[network_id])
 
 
 @api_endpoint

@@ -69,15 +69,16 @@ def _box(lon: float, lat: float, metres: float) -> tuple[float, float, float, fl
     return lon - dlon, lat - dlat, lon + dlon, lat + dlat
 
 
-def ground_distances(lon: float, lat: float, ax, ay, bx, by) -> np.ndarray:
-    """Ground distances in metres from a point to segments (lon/lat arrays of their ends),
-    measured in the plane tangent to the ellipsoid at the point (module docstring)."""
+def ground_distances(lon: float, lat: float, segments: np.ndarray) -> np.ndarray:
+    """Ground distances in metres from a point to segments (rows: lon, lat of one end, lon, lat
+    of the other), measured in the plane tangent to the ellipsoid at the point (module
+    docstring)."""
     per_lat, per_lon = _radii(lat)
-    half = 0.5 * _RAD
-    x1 = (ax - lon) * per_lon * np.cos((ay + lat) * half)
-    y1 = (ay - lat) * per_lat
-    dx = (bx - lon) * per_lon * np.cos((by + lat) * half) - x1
-    dy = (by - lat) * per_lat - y1
+    lats = segments[:, 1::2]
+    x = (segments[:, 0::2] - lon) * (per_lon * np.cos((lats + lat) * (0.5 * _RAD)))
+    y = (lats - lat) * per_lat
+    x1, y1 = x[:, 0], y[:, 0]
+    dx, dy = x[:, 1] - x1, y[:, 1] - y1
     length2 = dx * dx + dy * dy
     along = np.divide(-(x1 * dx + y1 * dy), length2, out=np.zeros_like(length2), where=length2 > 0)
     np.clip(along, 0.0, 1.0, out=along)
@@ -137,7 +138,7 @@ class Grid:
             & (self.ymin[found] <= ymax)
             & (self.ymax[found] >= ymin)
         )
-        return np.unique(found[keep])  # a box touching several cells is found in each
+        return found[keep]  # a box touching several cells is found in each: maybe repeated
 
 
 def _ranges(starts, lengths) -> np.ndarray:
@@ -157,8 +158,8 @@ class Routes:
         lines, owners = shapely.get_parts(geometries, return_index=True)
         coords, line_of = shapely.get_coordinates(lines, return_index=True)
         same_line = line_of[1:] == line_of[:-1]
-        self.ax, self.ay = coords[:-1, 0][same_line], coords[:-1, 1][same_line]
-        self.bx, self.by = coords[1:, 0][same_line], coords[1:, 1][same_line]
+        self.segments = np.hstack([coords[:-1][same_line], coords[1:][same_line]])
+        ax, ay, bx, by = self.segments.T
         segment_line = line_of[:-1][same_line]
         self.owner = owners[segment_line].astype(np.int64)
         count = len(self.owner)
@@ -173,10 +174,10 @@ class Routes:
         self.piece_start = np.flatnonzero((position - first) % _PIECE == 0)
         self.piece_end = np.append(self.piece_start[1:], count)
         if count:
-            xmin = np.minimum.reduceat(np.minimum(self.ax, self.bx), self.piece_start)
-            xmax = np.maximum.reduceat(np.maximum(self.ax, self.bx), self.piece_start)
-            ymin = np.minimum.reduceat(np.minimum(self.ay, self.by), self.piece_start)
-            ymax = np.maximum.reduceat(np.maximum(self.ay, self.by), self.piece_start)
+            xmin = np.minimum.reduceat(np.minimum(ax, bx), self.piece_start)
+            xmax = np.maximum.reduceat(np.maximum(ax, bx), self.piece_start)
+            ymin = np.minimum.reduceat(np.minimum(ay, by), self.piece_start)
+            ymax = np.maximum.reduceat(np.maximum(ay, by), self.piece_start)
         else:
             xmin = xmax = ymin = ymax = np.zeros(0)
         indexed = np.flatnonzero(searchable[self.owner[self.piece_start]]) if count else []
@@ -191,42 +192,23 @@ class Routes:
         found = self.grid.query(*_box(lon, lat, metres))
         if not len(found):
             return []
-        pieces = self.indexed_pieces[found]
+        # Pieces in order, so their segments are in order, grouped by network.
+        pieces = self.indexed_pieces[np.unique(found)]
         starts = self.piece_start[pieces]
         segments = _ranges(starts, self.piece_end[pieces] - starts)
-        distances = ground_distances(
-            lon, lat, self.ax[segments], self.ay[segments], self.bx[segments], self.by[segments]
-        )
+        distances = ground_distances(lon, lat, self.segments[segments])
         owners = self.owner[segments]
-        order = np.lexsort((distances, owners))
-        owners, distances = owners[order], distances[order]
-        first = np.ones(len(owners), dtype=bool)
-        first[1:] = owners[1:] != owners[:-1]
-        return [
-            (int(owner), float(distance))
-            for owner, distance in zip(owners[first], distances[first], strict=True)
-            if distance <= metres
-        ]
+        first = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+        nearest = np.minimum.reduceat(distances, first)
+        within = nearest <= metres
+        return list(zip(owners[first][within].tolist(), nearest[within].tolist(), strict=True))
 
     def distance(self, lon: float, lat: float, network: int) -> float | None:
         """The distance from the point to the whole route of one network; none without one."""
         start, end = self.network_start[network], self.network_end[network]
         if start == end:
             return None
-        window = slice(start, end)
-        return float(
-            ground_distances(
-                lon, lat, self.ax[window], self.ay[window], self.bx[window], self.by[window]
-            ).min()
-        )
-
-
-def largest_close() -> int:
-    """The largest "close" distance of the settings (the default and the national ones)."""
-    return max(
-        [settings.ELIGIBILITY_THRESHOLDS["close"]]
-        + [close for _, close in settings.NETWORK_THRESHOLDS.values()]
-    )
+        return float(ground_distances(lon, lat, self.segments[start:end]).min())
 
 
 def _widen(boxes: np.ndarray, metres: float) -> np.ndarray:
@@ -299,9 +281,8 @@ class NetworkIndex:
         # Candidate rows as rules._CANDIDATES_SQL returns them, but for the source and distance.
         self.heat = [row[:9] for row in rows]
         self.heat_position = {row[0]: i for i, row in enumerate(rows)}
-        self.largest_own_close = max((row[8] or 0 for row in rows), default=0)
-        open_heat = np.array([bool(row[9]) for row in rows], dtype=bool)
-        self.heat_routes = Routes([row[11] for row in rows], open_heat)
+        searchable = [bool(row[9]) for row in rows]  # open heat networks
+        routes = [row[11] for row in rows]
         self.city_networks: dict[str, list[int]] = {}
         for i, row in enumerate(rows):
             if row[9] and row[11] is None:
@@ -318,7 +299,11 @@ class NetworkIndex:
         rows = cursor.fetchall()
         self.future = [row[:5] for row in rows]
         self.future_position = {row[0]: i for i, row in enumerate(rows)}
-        self.future_routes = Routes([row[5] for row in rows], np.ones(len(rows), dtype=bool))
+        # One set of routes, heat networks first, then networks under construction (all
+        # searched): one search around the point finds both.
+        self.routes = Routes(
+            routes + [row[5] for row in rows], np.array(searchable + [True] * len(rows))
+        )
         zoned = [i for i, row in enumerate(rows) if row[6] is not None]
         self.future_zone_owner = zoned
         self.future_zones = _polygons([rows[i][6] for i in zoned])
@@ -390,7 +375,7 @@ class NetworkIndex:
             found = self.addresses.query(*_box(lon, lat, metres))
             if len(found):
                 x, y = self.address_x[found], self.address_y[found]
-                distances = ground_distances(lon, lat, x, y, x, y)
+                distances = ground_distances(lon, lat, np.column_stack([x, y, x, y]))
                 nearest = int(np.argmin(distances))
                 if distances[nearest] <= metres:
                     return self.address_codes[self.address_code[found[nearest]]]
@@ -400,38 +385,39 @@ class NetworkIndex:
         """The candidate rows of rules._CANDIDATES_SQL for one point (without its index)."""
         far = settings.ELIGIBILITY_THRESHOLDS["far"]
         rows = []
-        # Within the largest "close" distance any network has, the nearest network is the best
-        # one there can be (beyond, every network is "far"): the far search only without one.
-        close = max(largest_close(), self.largest_own_close)
-        existing = self.heat_routes.nearest(lon, lat, close) if close < far else []
-        for network, distance in existing or self.heat_routes.nearest(lon, lat, far):
-            rows.append(("existing", *self.heat[network], "", distance, None, None))
-        for network, distance in self.future_routes.nearest(lon, lat, far):
-            rows.append(("future", *self._future(network), distance, None, None))
+        heat = len(self.heat)
+        for network, distance in self.routes.nearest(lon, lat, far):
+            if network < heat:
+                rows.append(("existing", *self.heat[network], "", distance, None, None))
+            else:
+                rows.append(("future", *self._future(network - heat), distance, None, None))
         point = None
         if len(self.future_zone_owner) or self.priority_zones:
             point = shapely.Point(lon, lat)
         if len(self.future_zone_owner):
             for found in self.future_zones.query(point, predicate="intersects"):
                 network = self.future_zone_owner[found]
-                distance = self.future_routes.distance(lon, lat, network)
+                distance = self.routes.distance(lon, lat, len(self.heat) + network)
                 rows.append(("future_zone", *self._future(network), distance, None, None))
         if self.priority_zones:
             for found in self.priority_zone_tree.query(point, predicate="intersects"):
                 zone = self.priority_zones[found]
                 for network in zone.networks:
-                    distance = self.heat_routes.distance(lon, lat, network)
+                    distance = self.routes.distance(lon, lat, network)
                     rows.append(
                         ("pdp_existing", *self.heat[network], "", distance,
                          zone.official_id, zone.power_threshold_kw)
                     )  # fmt: skip
                 for network in zone.future_networks:
-                    distance = self.future_routes.distance(lon, lat, network)
+                    distance = self.routes.distance(lon, lat, len(self.heat) + network)
                     rows.append(
                         ("pdp_future", *self._future(network), distance,
                          zone.official_id, zone.power_threshold_kw)
                     )  # fmt: skip
-        citycode = citycode or self.commune(lon, lat)
+        # A network without a route ranks below every route and zone: the commune is only
+        # needed, when not given, for a point that has none of them around.
+        if not citycode and not rows:
+            citycode = self.commune(lon, lat)
         if citycode:
             rows.append(("commune",) + (None,) * 11 + (citycode, None))
             for network in self.city_networks.get(citycode, []):

@@ -1,10 +1,13 @@
 """The verdict in plain French: one sentence that gives the reason, and the nuances that apply."""
 
+import functools
+
 from django.utils.formats import number_format
 
 from eligibility.rules import Verdict
 
 
+@functools.lru_cache(maxsize=4096)
 def _metres(value: int) -> str:
     return f"{number_format(value, force_grouping=True)} m"
 

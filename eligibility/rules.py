@@ -23,7 +23,7 @@ from django.db import connection
 from django.db import connections as db_connections
 
 from chauffage.db import server_cursor
-from eligibility.index import NEAREST_COMMUNE_SQL, current, largest_close
+from eligibility.index import NEAREST_COMMUNE_SQL, current
 
 CATEGORIES = [
     "in_pdp_existing",
@@ -223,6 +223,15 @@ SELECT c.i, 'city', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr
 """  # noqa: S608 - SQL pieces of this module only, never a request's input
 
 
+def _largest_close() -> int:
+    """The largest "close" distance of the settings (the default and the national ones); the
+    query adds the networks' own."""
+    return max(
+        [settings.ELIGIBILITY_THRESHOLDS["close"]]
+        + [close for _, close in settings.NETWORK_THRESHOLDS.values()]
+    )
+
+
 def _classify(source: str, distance: float | None, very_close: int, close: int):
     """(category, threshold applied) of one candidate."""
     far = settings.ELIGIBILITY_THRESHOLDS["far"]
@@ -246,7 +255,8 @@ def evaluate(*, lat: float, lon: float, citycode: str = "") -> Verdict:
     """The verdict for a point (WGS84), from the in-memory index of the networks
     (eligibility/index.py): the same candidates as evaluate_many() gathers in SQL. `citycode`
     (INSEE) is the point's commune when known; otherwise it is looked up only where a network
-    without a route may be concerned, and the verdict's `citycode` may stay empty."""
+    without a route may decide the verdict (none of the other kinds around), and the verdict's
+    `citycode` may stay empty (the statistics find it afterwards: eligibility/recording.py)."""
     return _verdict(current().candidates(float(lon), float(lat), citycode or ""))
 
 
@@ -271,7 +281,7 @@ def evaluate_many(
         "lats": [float(lat) for lat, _, _ in points],
         "codes": [code or "" for _, _, code in points],
         "far": float(far),
-        "close": float(largest_close()),
+        "close": float(_largest_close()),
     }
     rows_by_point: list[list[tuple]] = [[] for _ in points]
     for row in _candidates(params):
