@@ -61,6 +61,27 @@ def sample_paths(limit: int = 5000) -> dict[str, list[str]]:
     }
 
 
+def memory_mb(master_pid: int) -> tuple[float, float, int]:
+    """(proportional memory of gunicorn's master and workers, shared pages counted once, and
+    the largest resident size of one of them, in MB; number of workers), from /proc."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    total, largest = 0.0, 0.0
+    for pid in [master_pid, *map(int, children)]:
+        fields = dict(
+            line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+            if ":" in line
+        )  # fmt: skip
+        total += int(fields["Pss"].split()[0]) / 1024
+        largest = max(largest, int(fields["Rss"].split()[0]) / 1024)
+    return total, largest, len(children)
+
+
+def count_recorded() -> int:
+    """The eligibility tests recorded for /stats (written in batches by the workers)."""
+    with common.connect() as connection:
+        return connection.execute("SELECT count(*) FROM eligibility_eligibilitycheck").fetchone()[0]
+
+
 def run_wrk(name, paths, **options) -> dict:
     return common.run_wrk(name, paths, port=PORT, **options)
 
@@ -75,21 +96,27 @@ def main():
         sys.exit("wrk is missing: apt-get install wrk")
 
     paths = sample_paths()
+    recorded_before = count_recorded()
+    sent = 0
     server = common.start_gunicorn(PORT, common.server_env(PORT))
     try:
         results = {}
         with tempfile.TemporaryDirectory() as workdir:
             for name, endpoint_paths in paths.items():  # warm-up: connections, caches
-                run_wrk(
+                warm_up = run_wrk(
                     name, endpoint_paths, duration=3, connections=args.connections, workdir=workdir
                 )
+                sent += warm_up["requests"] if name == "eligibility lat/lon" else 0
+            memory = memory_mb(server.pid)
             for name, endpoint_paths in paths.items():
                 results[name] = run_wrk(
                     name, endpoint_paths, duration=args.duration,
                     connections=args.connections, workdir=workdir,
                 )  # fmt: skip
     finally:
-        common.stop(server)
+        common.stop(server)  # the workers write the tests they still hold as they stop
+    sent += results["eligibility lat/lon"]["requests"]
+    recorded = count_recorded() - recorded_before
 
     baseline = results["ping (trivial)"]["rps"]
     lines = [
@@ -101,7 +128,13 @@ def main():
             f"| {name} | {r['rps']:.0f} | {r['rps'] / baseline:.2f} | {r['p50']:.1f} | "
             f"{r['p95']:.1f} | {r['p99']:.1f} | {int(r['errors'] + r['non2xx'])} |"
         )
-    table = "\n".join(lines)
+    table = "\n".join(lines) + (
+        f"\n\nEligibility tests recorded for /stats during the run: {recorded:,} "
+        f"for {int(sent):,} eligibility requests answered.\n"
+        f"Memory of gunicorn after the warm-up ({memory[2]} workers and the master): "
+        f"{memory[0]:,.0f} MB in all (proportional set size: pages shared by the processes "
+        f"counted once), {memory[1]:,.0f} MB resident in the largest process."
+    )
     print(table)
     if not args.no_record:
         from bench.common import record

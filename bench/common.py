@@ -150,18 +150,19 @@ request = function()
   return wrk.format("GET", paths[(i %% #paths) + 1])
 end
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT rps=%%.1f p50=%%.2f p95=%%.2f p99=%%.2f errors=%%d non2xx=%%d\\n",
+  io.write(string.format(
+    "RESULT rps=%%.1f p50=%%.2f p95=%%.2f p99=%%.2f errors=%%d non2xx=%%d requests=%%d\\n",
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status))
+    summary.errors.status, summary.requests))
 end
 """
 
 
 def run_wrk(name, paths, *, port, duration, connections, workdir) -> dict:
     """wrk on loopback, cycling through `paths` with `connections` connections for `duration`
-    seconds: requests per second, latency percentiles (ms) and errors."""
+    seconds: requests per second, latency percentiles (ms), errors and requests sent."""
     paths_file = Path(workdir) / f"{abs(hash(name))}.txt"
     paths_file.write_text("\n".join(paths) + "\n")
     script = Path(workdir) / f"{abs(hash(name))}.lua"

@@ -4,20 +4,23 @@ An eligibility test of one point (the page, the API) needs the networks around i
 PostgreSQL costs a few milliseconds of fixed work per statement (the seven-branch plan opens and
 locks its relations and indexes even for a point with nothing around), more than everything else
 in the request. The networks themselves are small (the routes of every French network are a few
-hundred thousand vertices), so each process keeps them in memory, in numpy arrays with R-trees
-(shapely's STRtree), and measures distances itself:
+hundred thousand vertices), so each process keeps them in memory, in numpy arrays, and measures
+distances itself:
 
-- routes are split into pieces of at most 32 segments, indexed by their bounding boxes; the pieces
-  within the "far" distance of the point are measured segment by segment;
+- route segments are bucketed by the cells of a regular grid (a dict of numpy arrays); the
+  segments of the cells within the "far" distance of the point are measured;
 - a distance is measured in a plane tangent to the ellipsoid (WGS84) at the point: north-south
   metres from the meridian radius of curvature at the point, east-west metres from the normal
   radius times the cosine of the latitude halfway between the point and the vertex. Within a few
   kilometres this is the ground distance that PostGIS measures on the spheroid to better than
   0.05 % (tests compare them, overseas included), far within the required 1 m or 0.5 %;
-- construction zones and priority zones are polygons, tested with the point;
-- the commune is only needed for the networks without a route: the box of the addresses of each
-  commune that has one, widened by 2 km, tells whether the point may be in it; only then is the
-  commune asked from the database (the nearest address, as the SQL of rules.py does).
+- construction zones and priority zones are polygons (shapely, in an STRtree), tested with the
+  point;
+- the commune is only needed for the networks without a route, and only when no route or zone
+  is around (those rank first): the box of the addresses of each commune that has one, widened
+  by 2 km, tells whether the point may be in it; the addresses within 4 km of those communes
+  are kept too, in a grid, and the nearest one gives the commune, as the SQL of rules.py finds
+  it (NEAREST_COMMUNE_SQL).
 
 The index gathers the same candidates as rules._CANDIDATES_SQL, in the same row shape, and
 rules._verdict classifies them: one set of rules, two ways of gathering (tests check they agree).
@@ -29,6 +32,8 @@ they differ, so an edit in the back office reaches every answer within that dela
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import math
 import threading
@@ -46,10 +51,10 @@ _RAD = math.pi / 180
 _A = 6378137.0  # WGS84
 _F = 1 / 298.257223563
 _E2 = _F * (2 - _F)
-_PIECE = 32  # segments per indexed piece, as the SQL's pieces (vertices)
 _COMMUNE_MARGIN_M = 2000  # the SQL looks for the nearest address within 2 km
-_ROUTE_CELL = 0.01  # degrees: about 1.1 km north-south, 0.7 km east-west in mainland France
-_ADDRESS_CELL = 0.002  # about 220 m north-south
+_ROUTE_CELL = 0.005  # degrees: about 550 m north-south, 370 m east-west in mainland France
+_ADDRESS_CELL = 0.01  # about 1.1 km north-south
+_GATE_CELL = 0.1  # the boxes of communes widened by 2 km are about 5 to 15 km wide
 
 
 def _radii(lat: float) -> tuple[float, float]:
@@ -79,79 +84,75 @@ def ground_distances(lon: float, lat: float, segments: np.ndarray) -> np.ndarray
     y = (lats - lat) * per_lat
     x1, y1 = x[:, 0], y[:, 0]
     dx, dy = x[:, 1] - x1, y[:, 1] - y1
-    length2 = dx * dx + dy * dy
-    along = np.divide(-(x1 * dx + y1 * dy), length2, out=np.zeros_like(length2), where=length2 > 0)
-    np.clip(along, 0.0, 1.0, out=along)
+    # Where the perpendicular from the point falls along each segment, held within its ends
+    # (a segment of length 0 gives 0: its first end).
+    along = -(x1 * dx + y1 * dy) / np.maximum(dx * dx + dy * dy, 1e-18)
+    along = np.minimum(np.maximum(along, 0.0), 1.0)
     return np.hypot(x1 + along * dx, y1 + along * dy)
 
 
 class Grid:
-    """Boxes (lon/lat) bucketed by the cells of a regular grid they touch: the boxes near a
-    point are those of the few cells around it. Lighter than an R-tree of shapely geometries
-    (a few numpy arrays; hundreds of thousands of route pieces), and as fast for the small
-    boxes of routes and addresses. A box touching more than _MAX_CELLS cells (a long straight
-    piece) is kept apart and tested on every query."""
+    """Boxes (lon/lat) bucketed by the cells of a regular grid they touch, in a dict: the
+    boxes near a point are those of the few cells around it, found with a handful of dict
+    lookups and one numpy concatenation. Lighter than an R-tree of shapely geometries for
+    hundreds of thousands of route segments, and faster for their small boxes. A box touching
+    more than _MAX_CELLS cells (a long straight segment) is kept apart, returned every time."""
 
-    _MAX_CELLS = 64
+    _MAX_CELLS = 16
     _ROWS = 1 << 20  # cells per column in a key (more than 180° / any cell size used)
 
-    def __init__(self, xmin, ymin, xmax, ymax, *, cell: float):
+    def __init__(self, xmin, ymin, xmax, ymax, *, ids=None, cell: float):
         self.cell = cell
-        self.xmin, self.ymin, self.xmax, self.ymax = xmin, ymin, xmax, ymax
-        ix0, iy0 = self._cells(xmin, ymin)
-        ix1, iy1 = self._cells(xmax, ymax)
-        width, height = ix1 - ix0 + 1, iy1 - iy0 + 1
+        ids = np.arange(len(xmin)) if ids is None else np.asarray(ids, dtype=np.int64)
+        ix0, iy0 = self._cells(xmin), self._cells(ymin)
+        width, height = self._cells(xmax) - ix0 + 1, self._cells(ymax) - iy0 + 1
         counts = width * height
         small = counts <= self._MAX_CELLS
-        self.large = np.flatnonzero(~small)
-        ids = np.flatnonzero(small)
-        counts = counts[ids]
-        owner = np.repeat(ids, counts)
-        rank = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        keys = self._key(ix0[owner] + rank // height[owner], iy0[owner] + rank % height[owner])
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.ids = keys[order], owner[order]
-
-    def _cells(self, x, y):
-        return (
-            np.floor(np.asarray(x) / self.cell).astype(np.int64),
-            np.floor(np.asarray(y) / self.cell).astype(np.int64),
+        self.large = ids[~small]
+        ix0, iy0, height, ids, counts = (
+            ix0[small],
+            iy0[small],
+            height[small],
+            ids[small],
+            counts[small],
         )
+        entry = np.repeat(np.arange(len(ids)), counts)
+        rank = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        keys = (ix0[entry] + rank // height[entry]) * self._ROWS + iy0[entry] + rank % height[entry]
+        order = np.lexsort((ids[entry], keys))  # by cell, then in the ids' order
+        keys, members = keys[order], ids[entry][order]
+        cells, starts = np.unique(keys, return_index=True)
+        groups = np.split(members, starts[1:]) if len(cells) else []
+        self.cells = dict(zip(cells.tolist(), groups, strict=True))
 
-    def _key(self, ix, iy):
-        return ix * self._ROWS + iy
+    def _cells(self, values) -> np.ndarray:
+        return np.floor(np.asarray(values, dtype=float) / self.cell).astype(np.int64)
 
     def query(self, xmin: float, ymin: float, xmax: float, ymax: float) -> np.ndarray:
-        """The ids of the boxes that intersect the query box."""
-        cell = self.cell
+        """The ids of the boxes in the cells of the query box, in order, maybe repeated (a box
+        is in each cell it touches) and maybe a little beyond the query box."""
+        cell, rows, cells = self.cell, self._ROWS, self.cells
         iy0, iy1 = math.floor(ymin / cell), math.floor(ymax / cell)
-        # In a column of cells the keys follow each other: one range of entries per column.
-        first = np.arange(math.floor(xmin / cell), math.floor(xmax / cell) + 1) * self._ROWS
-        starts = np.searchsorted(self.keys, first + iy0, "left")
-        ends = np.searchsorted(self.keys, first + iy1, "right")
-        found = self.ids[_ranges(starts, ends - starts)]
+        found = [
+            members
+            for ix in range(math.floor(xmin / cell), math.floor(xmax / cell) + 1)
+            for iy in range(iy0, iy1 + 1)
+            if (members := cells.get(ix * rows + iy)) is not None
+        ]
         if len(self.large):
-            found = np.concatenate([found, self.large])
-        keep = (
-            (self.xmin[found] <= xmax)
-            & (self.xmax[found] >= xmin)
-            & (self.ymin[found] <= ymax)
-            & (self.ymax[found] >= ymin)
-        )
-        return found[keep]  # a box touching several cells is found in each: maybe repeated
+            found.append(self.large)
+        if len(found) == 1:
+            return found[0]
+        return np.sort(np.concatenate(found)) if found else _NONE
 
 
-def _ranges(starts, lengths) -> np.ndarray:
-    """The indexes of the ranges [start, start + length), one after another."""
-    if len(starts) == 1:
-        return np.arange(starts[0], starts[0] + lengths[0])
-    offsets = np.cumsum(lengths) - lengths
-    return np.repeat(starts - offsets, lengths) + np.arange(lengths.sum())
+_NONE = np.zeros(0, dtype=np.int64)
+_WKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
 
 
 class Routes:
-    """The routes of a list of networks, as segments sorted by network, split into pieces of
-    at most _PIECE segments; an STRtree of the pieces of the networks that may be searched."""
+    """The routes of a list of networks, as segments sorted by network, with a grid of the
+    segments of the networks that may be searched."""
 
     def __init__(self, routes: list[bytes | None], searchable: np.ndarray):
         geometries = shapely.from_wkb(np.array(routes, dtype=object))
@@ -159,43 +160,24 @@ class Routes:
         coords, line_of = shapely.get_coordinates(lines, return_index=True)
         same_line = line_of[1:] == line_of[:-1]
         self.segments = np.hstack([coords[:-1][same_line], coords[1:][same_line]])
-        ax, ay, bx, by = self.segments.T
-        segment_line = line_of[:-1][same_line]
-        self.owner = owners[segment_line].astype(np.int64)
-        count = len(self.owner)
+        self.owner = owners[line_of[:-1][same_line]].astype(np.int64)
         networks = np.arange(len(routes))
         self.network_start = np.searchsorted(self.owner, networks, "left")
         self.network_end = np.searchsorted(self.owner, networks, "right")
-        # Pieces: a new one at each line's start and every _PIECE segments along a line.
-        position = np.arange(count)
-        line_start = np.ones(count, dtype=bool)
-        line_start[1:] = segment_line[1:] != segment_line[:-1]
-        first = np.maximum.accumulate(np.where(line_start, position, 0)) if count else position
-        self.piece_start = np.flatnonzero((position - first) % _PIECE == 0)
-        self.piece_end = np.append(self.piece_start[1:], count)
-        if count:
-            xmin = np.minimum.reduceat(np.minimum(ax, bx), self.piece_start)
-            xmax = np.maximum.reduceat(np.maximum(ax, bx), self.piece_start)
-            ymin = np.minimum.reduceat(np.minimum(ay, by), self.piece_start)
-            ymax = np.maximum.reduceat(np.maximum(ay, by), self.piece_start)
-        else:
-            xmin = xmax = ymin = ymax = np.zeros(0)
-        indexed = np.flatnonzero(searchable[self.owner[self.piece_start]]) if count else []
-        self.indexed_pieces = indexed = np.asarray(indexed, dtype=np.int64)
+        indexed = np.flatnonzero(searchable[self.owner]) if len(self.owner) else _NONE
+        ax, ay, bx, by = self.segments[indexed].T
         self.grid = Grid(
-            xmin[indexed], ymin[indexed], xmax[indexed], ymax[indexed], cell=_ROUTE_CELL
-        )
+            np.minimum(ax, bx), np.minimum(ay, by), np.maximum(ax, bx), np.maximum(ay, by),
+            ids=indexed, cell=_ROUTE_CELL,
+        )  # fmt: skip
 
     def nearest(self, lon: float, lat: float, metres: float) -> list[tuple[int, float]]:
         """(network index, distance) of each searchable network whose route comes within
         `metres` of the point, measured on its nearest segment."""
-        found = self.grid.query(*_box(lon, lat, metres))
-        if not len(found):
+        segments = self.grid.query(*_box(lon, lat, metres))
+        if not len(segments):
             return []
-        # Pieces in order, so their segments are in order, grouped by network.
-        pieces = self.indexed_pieces[np.unique(found)]
-        starts = self.piece_start[pieces]
-        segments = _ranges(starts, self.piece_end[pieces] - starts)
+        # Segments in order: grouped by network.
         distances = ground_distances(lon, lat, self.segments[segments])
         owners = self.owner[segments]
         first = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
@@ -343,11 +325,15 @@ class NetworkIndex:
         )
         extents = np.array(cursor.fetchall(), dtype=float).reshape(-1, 4)
         gates = _widen(extents, _COMMUNE_MARGIN_M)
-        self.commune_gates = Grid(*gates.T, cell=_ROUTE_CELL * 5)
+        self.commune_gates = gates
+        self.commune_grid = Grid(*gates.T, cell=_GATE_CELL)
         around = _merge(_widen(extents, 2 * _COMMUNE_MARGIN_M))
+        # In one value each, not one row per address: no Python object per address, even
+        # while loading (the workers share the master's memory, garbage included).
         cursor.execute(
             """
-            SELECT ST_X(a.location::geometry), ST_Y(a.location::geometry), a.code_insee
+            SELECT ST_AsBinary(ST_Collect(a.location::geometry ORDER BY a.id), 'NDR'),
+                   string_agg(rpad(a.code_insee, 5), '' ORDER BY a.id)
               FROM unnest(%s::float8[], %s::float8[], %s::float8[], %s::float8[])
                    AS b(xmin, ymin, xmax, ymax)
               JOIN eligibility_address a
@@ -355,13 +341,14 @@ class NetworkIndex:
             """,
             [list(column) for column in around.T],
         )
-        rows = cursor.fetchall()
-        self.address_x = np.array([row[0] for row in rows], dtype=float)
-        self.address_y = np.array([row[1] for row in rows], dtype=float)
-        codes = sorted({row[2] for row in rows})
-        self.address_codes = codes
-        position = {code: i for i, code in enumerate(codes)}
-        self.address_code = np.array([position[row[2]] for row in rows], dtype=np.int32)
+        points, codes = cursor.fetchone()
+        # A little-endian WKB multipoint: a 9-byte header, then 21 bytes a point (byte order,
+        # type, x, y), read in place rather than as hundreds of thousands of GEOS points.
+        points = np.frombuffer(points or b"", dtype=_WKB_POINT, offset=9 if points else 0)
+        self.address_x, self.address_y = points["x"].copy(), points["y"].copy()
+        codes = np.frombuffer((codes or "").encode("ascii"), dtype="S5")
+        unique, self.address_code = np.unique(codes, return_inverse=True)
+        self.address_codes = [code.decode("ascii").strip() for code in unique]
         self.addresses = Grid(
             self.address_x, self.address_y, self.address_x, self.address_y, cell=_ADDRESS_CELL
         )
@@ -369,7 +356,14 @@ class NetworkIndex:
     def commune(self, lon: float, lat: float) -> str:
         """The commune of a point where it may have a network without a route: that of the
         nearest address within 300 m, else within 2 km (NEAREST_COMMUNE_SQL); "" elsewhere."""
-        if not len(self.commune_gates.query(lon, lat, lon, lat)):
+        gates = self.commune_gates[self.commune_grid.query(lon, lat, lon, lat)]
+        inside = (
+            (gates[:, 0] <= lon)
+            & (lon <= gates[:, 2])
+            & (gates[:, 1] <= lat)
+            & (lat <= gates[:, 3])
+        )
+        if not inside.any():
             return ""
         for metres in (300, _COMMUNE_MARGIN_M):
             found = self.addresses.query(*_box(lon, lat, metres))
@@ -460,6 +454,13 @@ def commune_at(*, lat: float, lon: float) -> str:
         return cursor.fetchone()[0] or ""
 
 
+def _release_freed_memory() -> None:
+    """Gives back to the system the memory freed after a load (glibc keeps it otherwise, and
+    gunicorn's workers would all inherit it from the master)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 _lock = threading.Lock()
 _current: NetworkIndex | None = None
 
@@ -482,5 +483,6 @@ def current() -> NetworkIndex:
         if _current is None or _current.version != version:
             started = time.monotonic()
             _current = NetworkIndex(version)
+            _release_freed_memory()
             logger.info("Eligibility index loaded in %.2f s", time.monotonic() - started)
         return _current
