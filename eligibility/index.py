@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 
 logger = logging.getLogger(__name__)
 
@@ -467,15 +467,28 @@ _current: NetworkIndex | None = None
 
 def current() -> NetworkIndex:
     """The index of the current data: the one in memory, reloaded when PostgreSQL's version
-    numbers differ (checked at most every ELIGIBILITY_INDEX_CHECK_SECONDS)."""
-    global _current
+    numbers differ (checked at most every ELIGIBILITY_INDEX_CHECK_SECONDS). While the database
+    does not answer, the index in memory keeps answering (checked again after the delay)."""
     index = _current
     now = time.monotonic()
     if index is not None and now - index.checked_at < settings.ELIGIBILITY_INDEX_CHECK_SECONDS:
         return index
+    if index is None:
+        return _refreshed(now)
+    try:
+        return _refreshed(now)
+    except DatabaseError:
+        logger.warning("Eligibility index not checked: database unavailable", exc_info=True)
+        index.checked_at = now
+        return index
+
+
+def _refreshed(now: float) -> NetworkIndex:
+    global _current
     from eligibility.models import DataVersion
 
     version = DataVersion.current()
+    index = _current
     if index is not None and index.version == version:
         index.checked_at = now
         return index

@@ -215,3 +215,38 @@ def test_within_the_check_delay_a_process_keeps_its_copy(settings):
     assert evaluate(lat=SARCELLES[0], lon=SARCELLES[1]).category == "too_far"
     settings.ELIGIBILITY_INDEX_CHECK_SECONDS = 0
     assert evaluate(lat=SARCELLES[0], lon=SARCELLES[1]).category == "existing_very_close"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_the_database_does_not_answer_the_index_in_memory_does():
+    import psycopg
+
+    HeatNetworkFactory(network_id="9502C", route=route_east_of(SARCELLES, 48))
+    assert evaluate(lat=SARCELLES[0], lon=SARCELLES[1]).distance_m == 48  # loaded
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(dbname=connection.settings_dict["NAME"], autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    try:
+        verdict = evaluate(lat=SARCELLES[0], lon=SARCELLES[1])  # its version check fails
+    finally:
+        connection.close()  # as the next request would, on the broken connection
+    assert verdict.category == "existing_very_close" and verdict.distance_m == 48
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_loads_the_index_in_its_master_and_closes_the_connection_before_forking():
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    HeatNetworkFactory(network_id="9502C", route=route_east_of(SARCELLES, 48))
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    errors = []
+    server = SimpleNamespace(log=SimpleNamespace(exception=errors.append))
+    index._current = None
+    config["pre_fork"](server, worker=None)
+    assert errors == []
+    assert index._current is not None and len(index._current.heat) == 1
+    assert connection.connection is None  # never shared with a forked worker

@@ -64,3 +64,23 @@ def test_flush_writes_what_waits_at_once(settings):
     assert recording.flush() == 2
     assert EligibilityCheck.objects.count() == 2
     assert recording.flush() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tests_that_could_not_be_written_are_kept_and_written_later(settings):
+    from django.db import connection
+
+    settings.ELIGIBILITY_RECORD_DELAY_SECONDS = 3600
+    time.sleep(0.3)  # the thread of a shorter delay, if any, takes the new one
+    verdict = evaluate(lat=SARCELLES[0], lon=SARCELLES[1])
+    recording.record(verdict, channel="api", lat=SARCELLES[0], lon=SARCELLES[1])
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE eligibility_eligibilitycheck RENAME TO unavailable")
+    try:
+        assert recording.flush() == 0  # the write fails: nothing lost
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE unavailable RENAME TO eligibility_eligibilitycheck")
+    recording.record(verdict, channel="web", lat=SARCELLES[0], lon=SARCELLES[1])
+    assert recording.flush() == 2
+    assert sorted(EligibilityCheck.objects.values_list("channel", flat=True)) == ["api", "web"]
