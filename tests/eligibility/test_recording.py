@@ -53,10 +53,15 @@ def test_batched_tests_are_written_by_the_background_thread(settings):
     assert codes == [("api", ""), ("web", "95585"), ("web", "95585"), ("web", "95585")]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_flush_writes_what_waits_at_once(settings):
+@pytest.fixture
+def written_hourly(settings):
+    """Batches written every hour: only flush() writes them during the test."""
     settings.ELIGIBILITY_RECORD_DELAY_SECONDS = 3600
     time.sleep(0.3)  # the thread of a shorter delay, if any, takes the new one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_writes_what_waits_at_once(written_hourly):
     verdict = evaluate(lat=SARCELLES[0], lon=SARCELLES[1])
     recording.record(verdict, channel="api", lat=SARCELLES[0], lon=SARCELLES[1])
     recording.record(verdict, channel="api", lat=SARCELLES[0], lon=SARCELLES[1])
@@ -67,11 +72,9 @@ def test_flush_writes_what_waits_at_once(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_tests_that_could_not_be_written_are_kept_and_written_later(settings):
+def test_tests_that_could_not_be_written_are_kept_and_written_later(written_hourly):
     from django.db import connection
 
-    settings.ELIGIBILITY_RECORD_DELAY_SECONDS = 3600
-    time.sleep(0.3)  # the thread of a shorter delay, if any, takes the new one
     verdict = evaluate(lat=SARCELLES[0], lon=SARCELLES[1])
     recording.record(verdict, channel="api", lat=SARCELLES[0], lon=SARCELLES[1])
     with connection.cursor() as cursor:
