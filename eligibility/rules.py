@@ -5,11 +5,13 @@ future network; existing network very close; future network very close; inside a
 zone; existing network close; future network close; existing network far; future network far;
 a network without a route in the commune; too far. The first seven are eligible.
 
-One SQL query gathers every candidate around the point (or around each of many points, for the
-bulk test) through the spatial indexes (distances measured on the geographies: ground distances
-in metres anywhere in France); each candidate is
-classified with its own network's thresholds, and the best one wins. All the fields of a verdict
-describe the same network: the one whose candidate won.
+The candidates around a point (every network, zone and PDP that may apply, with its distance in
+ground metres) are gathered in one of two ways, with rows of the same shape: for one point
+(evaluate: the page, the API, a lead) from the in-memory index of eligibility/index.py; for many
+points (evaluate_many: the bulk test) by one SQL query through PostGIS's spatial indexes. Then,
+once for both, each candidate is classified with its own network's thresholds and the best one
+wins (_verdict): all the fields of a verdict describe the same network, the one whose candidate
+won. Tests check that both ways give the same verdicts.
 """
 
 from __future__ import annotations
