@@ -14,8 +14,11 @@ distances itself:
   radius times the cosine of the latitude halfway between the point and the vertex. Within a few
   kilometres this is the ground distance that PostGIS measures on the spheroid to better than
   0.05 % (tests compare them, overseas included), far within the required 1 m or 0.5 %;
+- route segments longer than 1 km are cut along the great circle between their ends (what an
+  edge is for PostGIS's geographies), so that the tangent plane stays exact for them too;
 - construction zones and priority zones are polygons (shapely, in an STRtree), tested with the
-  point;
+  point; their edges are straight in longitude/latitude here and great circles for PostGIS,
+  which differ by less than a metre for edges under 5 km (perimeters have short edges);
 - the commune is only needed for the networks without a route, and only when no route or zone
   is around (those rank first): the box of the addresses of each commune that has one, widened
   by 2 km, tells whether the point may be in it; the addresses within 4 km of those communes
@@ -54,6 +57,8 @@ _E2 = _F * (2 - _F)
 _COMMUNE_MARGIN_M = 2000  # the SQL looks for the nearest address within 2 km
 _ROUTE_CELL = 0.005  # degrees: about 550 m north-south, 370 m east-west in mainland France
 _ADDRESS_CELL = 0.01  # about 1.1 km north-south
+_LONGEST_SEGMENT_M = 1000  # longer route segments are cut (_split_long_segments)
+_EARTH_RADIUS_M = 6371008.8
 _GATE_CELL = 0.1  # the boxes of communes widened by 2 km are about 5 to 15 km wide
 
 
@@ -98,7 +103,7 @@ class Grid:
     hundreds of thousands of route segments, and faster for their small boxes. A box touching
     more than _MAX_CELLS cells (a long straight segment) is kept apart, returned every time."""
 
-    _MAX_CELLS = 16
+    _MAX_CELLS = 256  # a segment of 5 km across cells of 0.005° touches about 150
     _ROWS = 1 << 20  # cells per column in a key (more than 180° / any cell size used)
 
     def __init__(self, xmin, ymin, xmax, ymax, *, ids=None, cell: float):
@@ -150,6 +155,43 @@ _NONE = np.zeros(0, dtype=np.int64)
 _WKB_POINT = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
 
 
+def _split_long_segments(segments: np.ndarray, owner: np.ndarray):
+    """Segments longer than _LONGEST_SEGMENT_M cut into equal parts along the great circle
+    between their ends, which is what a route's edge is for PostGIS's geographies: measured in
+    the plane tangent at the point, a straight line of tens of kilometres would drift away from
+    that arc (by 100 m at 40 km). Order kept: the parts stay grouped by network."""
+    lon1, lat1, lon2, lat2 = np.radians(segments.T)
+    ends = np.stack([_unit_vectors(lon1, lat1), _unit_vectors(lon2, lat2)])
+    angle = np.arccos(np.clip((ends[0] * ends[1]).sum(axis=1), -1.0, 1.0))
+    parts = np.maximum(1, np.ceil(angle * _EARTH_RADIUS_M / _LONGEST_SEGMENT_M)).astype(np.int64)
+    if (parts == 1).all():
+        return segments, owner
+    of = np.repeat(np.arange(len(parts)), parts)
+    step = np.arange(len(of)) - np.repeat(np.cumsum(parts) - parts, parts)
+    first, second = ends[0][of], ends[1][of]
+    points = [
+        _great_circle_point(first, second, angle[of], (step + shift) / parts[of])
+        for shift in (0, 1)
+    ]
+    return np.hstack(points), owner[of]
+
+
+def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def _great_circle_point(first, second, angle, fraction) -> np.ndarray:
+    """(lon, lat) in degrees at `fraction` of the arc from `first` to `second` (unit vectors)."""
+    sin = np.sin(angle)
+    safe = np.where(sin > 0, sin, 1.0)
+    a = np.where(sin > 0, np.sin((1 - fraction) * angle) / safe, 1 - fraction)
+    b = np.where(sin > 0, np.sin(fraction * angle) / safe, fraction)
+    x, y, z = (a[:, None] * first + b[:, None] * second).T
+    return np.column_stack(
+        [np.degrees(np.arctan2(y, x)), np.degrees(np.arctan2(z, np.hypot(x, y)))]
+    )
+
+
 class Routes:
     """The routes of a list of networks, as segments sorted by network, with a grid of the
     segments of the networks that may be searched."""
@@ -159,8 +201,10 @@ class Routes:
         lines, owners = shapely.get_parts(geometries, return_index=True)
         coords, line_of = shapely.get_coordinates(lines, return_index=True)
         same_line = line_of[1:] == line_of[:-1]
-        self.segments = np.hstack([coords[:-1][same_line], coords[1:][same_line]])
-        self.owner = owners[line_of[:-1][same_line]].astype(np.int64)
+        self.segments, self.owner = _split_long_segments(
+            np.hstack([coords[:-1][same_line], coords[1:][same_line]]),
+            owners[line_of[:-1][same_line]].astype(np.int64),
+        )
         networks = np.arange(len(routes))
         self.network_start = np.searchsorted(self.owner, networks, "left")
         self.network_end = np.searchsorted(self.owner, networks, "right")

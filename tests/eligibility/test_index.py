@@ -240,3 +240,15 @@ def test_gunicorn_loads_the_index_in_its_master_and_closes_the_connection_before
     assert errors == []
     assert index._current is not None and len(index._current.heat) == 1
     assert connection.connection is None  # never shared with a forked worker
+
+
+@pytest.mark.parametrize("length", [6_000, 80_000], ids=["across cells", "across the map"])
+def test_a_long_straight_segment_is_found_along_its_whole_length(length):
+    # One segment, its ends far away on both sides: the point faces its middle.
+    centre = offset(SARCELLES, metres=420, bearing=45)
+    ends = [offset(centre, metres=length / 2, bearing=bearing) for bearing in (135, 315)]
+    route = MultiLineString(LineString([(lon, lat) for lat, lon in ends]), srid=4326)
+    HeatNetworkFactory(network_id="9502C", route=route)
+    verdict = evaluate(lat=SARCELLES[0], lon=SARCELLES[1])
+    assert verdict.category == "existing_far"
+    assert abs(verdict.distance_m - 420) <= 2
