@@ -39,7 +39,7 @@ from geopy.exc import (
 )
 from geopy.geocoders import BANFrance
 
-from eligibility.models import Address
+from eligibility.models import address_label
 from eligibility.text import normalize
 
 logger = logging.getLogger(__name__)
@@ -496,11 +496,8 @@ def _ranked(candidates: str, params: dict, cursor=None) -> list[GeocodedAddress]
 
 def _from_row(row) -> GeocodedAddress:
     ban_id, numero, rep, nom_voie, code_postal, code_insee, nom_commune, lon, lat, score = row
-    address = Address(
-        numero=numero, rep=rep, nom_voie=nom_voie, code_postal=code_postal, nom_commune=nom_commune
-    )
     return GeocodedAddress(
-        label=address.label,
+        label=address_label(numero, rep, nom_voie, code_postal, nom_commune),
         lat=lat,
         lon=lon,
         citycode=code_insee,

@@ -387,12 +387,25 @@ class Address(models.Model):
 
     @property
     def street_label(self) -> str:
-        number = f"{self.numero}{' ' + self.rep if self.rep else ''} " if self.numero else ""
-        return f"{number}{self.nom_voie}"
+        return street_label(self.numero, self.rep, self.nom_voie)
 
     @property
     def label(self) -> str:
-        return f"{self.street_label} {self.code_postal} {self.nom_commune}"
+        return address_label(
+            self.numero, self.rep, self.nom_voie, self.code_postal, self.nom_commune
+        )
+
+
+def street_label(numero: int | None, rep: str, nom_voie: str) -> str:
+    """ "15 bis Allée Paul Dukas" (the number, its repetition index, the street)."""
+    number = f"{numero}{' ' + rep if rep else ''} " if numero else ""
+    return f"{number}{nom_voie}"
+
+
+def address_label(numero, rep, nom_voie, code_postal, nom_commune) -> str:
+    """ "15 Allée Paul Dukas 95200 Sarcelles", as the national address API labels it (also for
+    rows read without building an Address: the autocomplete reads ten of them a keystroke)."""
+    return f"{street_label(numero, rep, nom_voie)} {code_postal} {nom_commune}"
 
 
 class DataVersion(models.Model):
