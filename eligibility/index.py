@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -287,10 +287,17 @@ class PriorityZone:
 class NetworkIndex:
     """Everything the rules read, for one version of the data (module docstring)."""
 
-    def __init__(self, version):
-        self.version = version
+    def __init__(self):
+        """Reads the data and its version in one snapshot (a repeatable-read transaction, unless
+        called inside a transaction already, whose snapshot rules)."""
+        from eligibility.models import DataVersion
+
         self.checked_at = time.monotonic()
-        with connection.cursor() as cursor:
+        snapshot = not connection.in_atomic_block
+        with transaction.atomic(), connection.cursor() as cursor:
+            if snapshot:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            self.version = DataVersion.current()
             self._load(cursor)
 
     def _load(self, cursor) -> None:
@@ -349,8 +356,10 @@ class NetworkIndex:
             PriorityZone(
                 official_id=official_id,
                 power_threshold_kw=power,
-                networks=[self.heat_position[pk] for pk in networks],
-                future_networks=[self.future_position[pk] for pk in future_networks],
+                networks=[self.heat_position[pk] for pk in networks if pk in self.heat_position],
+                future_networks=[
+                    self.future_position[pk] for pk in future_networks if pk in self.future_position
+                ],
             )
             for official_id, power, _, networks, future_networks in rows
         ]
@@ -539,7 +548,7 @@ def _refreshed(now: float) -> NetworkIndex:
     with _lock:
         if _current is None or _current.version != version:
             started = time.monotonic()
-            _current = NetworkIndex(version)
+            _current = NetworkIndex()
             _release_freed_memory()
             logger.info("Eligibility index loaded in %.2f s", time.monotonic() - started)
         return _current
