@@ -75,8 +75,9 @@ def _box(lon: float, lat: float, metres: float) -> tuple[float, float, float, fl
     `metres` (1 % margin)."""
     per_lat, per_lon = _radii(lat)
     dlat = metres * 1.01 / per_lat
-    dlon = metres * 1.01 / (per_lon * max(math.cos((abs(lat) + dlat) * _RAD), 1e-6))
-    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+    cos = math.cos(min(abs(lat) + dlat, 90.0) * _RAD)
+    dlon = 180.0 if cos * per_lon * 180.0 <= metres * 1.01 else metres * 1.01 / (per_lon * cos)
+    return max(lon - dlon, -180.0), lat - dlat, min(lon + dlon, 180.0), lat + dlat
 
 
 def ground_distances(lon: float, lat: float, segments: np.ndarray) -> np.ndarray:
@@ -129,6 +130,10 @@ class Grid:
         cells, starts = np.unique(keys, return_index=True)
         groups = np.split(members, starts[1:]) if len(cells) else []
         self.cells = dict(zip(cells.tolist(), groups, strict=True))
+        # The cells' columns and rows, for a query box of many cells (near a pole).
+        self.groups = groups
+        self.columns = (cells + self._ROWS // 2) // self._ROWS
+        self.rows = cells - self.columns * self._ROWS
 
     def _cells(self, values) -> np.ndarray:
         return np.floor(np.asarray(values, dtype=float) / self.cell).astype(np.int64)
@@ -137,13 +142,23 @@ class Grid:
         """The ids of the boxes in the cells of the query box, in order, maybe repeated (a box
         is in each cell it touches) and maybe a little beyond the query box."""
         cell, rows, cells = self.cell, self._ROWS, self.cells
+        ix0, ix1 = math.floor(xmin / cell), math.floor(xmax / cell)
         iy0, iy1 = math.floor(ymin / cell), math.floor(ymax / cell)
-        found = [
-            members
-            for ix in range(math.floor(xmin / cell), math.floor(xmax / cell) + 1)
-            for iy in range(iy0, iy1 + 1)
-            if (members := cells.get(ix * rows + iy)) is not None
-        ]
+        if (ix1 - ix0 + 1) * (iy1 - iy0 + 1) <= min(len(cells), 256):
+            found = [
+                members
+                for ix in range(ix0, ix1 + 1)
+                for iy in range(iy0, iy1 + 1)
+                if (members := cells.get(ix * rows + iy)) is not None
+            ]
+        else:  # a box of many cells (near a pole): the cells that hold something, filtered
+            inside = (
+                (self.columns >= ix0)
+                & (self.columns <= ix1)
+                & (self.rows >= iy0)
+                & (self.rows <= iy1)
+            )
+            found = [self.groups[i] for i in np.flatnonzero(inside)]
         if len(self.large):
             found.append(self.large)
         if len(found) == 1:

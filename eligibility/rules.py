@@ -129,12 +129,15 @@ _CANDIDATES_SQL = f"""
 WITH pts AS (
   SELECT u.i, ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326)::geography AS g, u.code,
          -- EPSG:3857 by its formula: ST_Transform would set up a projection for each statement.
+         -- Mercator has no poles: beyond 89°, where France has no network, the point's box is
+         -- drawn at 89°.
          ST_SetSRID(ST_MakePoint(6378137 * radians(u.lon),
-                                 6378137 * ln(tan(pi() / 4 + radians(u.lat) / 2))), 3857) AS m,
+                                 6378137 * ln(tan(pi() / 4 + radians(l.mlat) / 2))), 3857) AS m,
          -- Web Mercator units per ground metre around the point, with a 2 percent margin.
-         1.02 / cos(radians(u.lat)) AS scale
+         1.02 / cos(radians(l.mlat)) AS scale
     FROM unnest(%(lons)s::float8[], %(lats)s::float8[], %(codes)s::text[])
          WITH ORDINALITY AS u(lon, lat, code, i)
+   CROSS JOIN LATERAL (SELECT LEAST(GREATEST(u.lat, -89), 89) AS mlat) l
 ),
 -- The commune: given, else the one of the nearest known address.
 city AS MATERIALIZED (

@@ -252,3 +252,26 @@ def test_a_long_straight_segment_is_found_along_its_whole_length(length):
     verdict = evaluate(lat=SARCELLES[0], lon=SARCELLES[1])
     assert verdict.category == "existing_far"
     assert abs(verdict.distance_m - 420) <= 2
+
+
+class _CountedCells(dict):
+    lookups = 0
+
+    def get(self, key, default=None):
+        _CountedCells.lookups += 1
+        return super().get(key, default)
+
+
+@pytest.mark.parametrize(
+    "lat, lon", [(90, 0), (-90, 180), (89.9999, 2.3), (-89.99, -179.99), (0, -180), (0, 180)]
+)
+def test_near_the_poles_the_search_looks_at_few_cells(lat, lon):
+    # Near a pole the 1 km box spans every longitude: millions of grid cells (seconds of work at
+    # 89.999° before). The search then filters the cells that hold a segment instead.
+    HeatNetworkFactory(network_id="9502C", route=route_east_of(SARCELLES, 48))
+    assert evaluate(lat=SARCELLES[0], lon=SARCELLES[1]).category == "existing_very_close"
+    grid = index.current().routes.grid
+    grid.cells = _CountedCells(grid.cells)
+    _CountedCells.lookups = 0
+    assert evaluate(lat=lat, lon=lon).category == "too_far"
+    assert _CountedCells.lookups <= 256

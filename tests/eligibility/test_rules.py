@@ -272,3 +272,11 @@ def test_points_split_between_connections_get_the_verdicts_of_one_connection():
         "existing_far",
         "too_far",
     }
+
+
+def test_points_at_the_poles_are_answered_by_the_bulk_query_too():
+    # Web Mercator has no poles (the logarithm of 0 at -90° failed the whole chunk).
+    HeatNetworkFactory(network_id="9502C", route=route_east_of(SARCELLES, 48))
+    points = [(-90.0, 0.0, ""), (90.0, 180.0, ""), (-89.999, -179.9, ""), (*SARCELLES, "")]
+    categories = [verdict.category for verdict in evaluate_many(points)]
+    assert categories == ["too_far", "too_far", "too_far", "existing_very_close"]
