@@ -292,7 +292,9 @@ def _polygons(rows: list[bytes]):
 
 
 @dataclass
-class PriorityZone:
+class IndexedPriorityZone:
+    """A priority zone (PDP) as the index keeps it: its networks by their index positions."""
+
     official_id: str
     power_threshold_kw: int | None
     networks: list[int]  # indexes in NetworkIndex.heat
@@ -368,7 +370,7 @@ class NetworkIndex:
         )
         rows = cursor.fetchall()
         self.priority_zones = [
-            PriorityZone(
+            IndexedPriorityZone(
                 official_id=official_id,
                 power_threshold_kw=power,
                 networks=[self.heat_position[pk] for pk in networks if pk in self.heat_position],
