@@ -416,7 +416,8 @@ class NetworkIndex:
         # type, x, y), read in place rather than as hundreds of thousands of GEOS points.
         points = np.frombuffer(points or b"", dtype=_WKB_POINT, offset=9 if points else 0)
         self.address_x, self.address_y = points["x"].copy(), points["y"].copy()
-        codes = np.frombuffer((codes or "").encode("ascii"), dtype="S5")
+        # rpad: 5 characters a code; a character outside ASCII (bad data) stays one byte.
+        codes = np.frombuffer((codes or "").encode("ascii", "replace"), dtype="S5")
         unique, self.address_code = np.unique(codes, return_inverse=True)
         self.address_codes = [code.decode("ascii").strip() for code in unique]
         self.addresses = Grid(
