@@ -82,10 +82,14 @@ class _Batches:
                 self.thread.start()
 
     def _run(self) -> None:
-        # Until the delay is set to 0 (which writes in the request): the tests change it.
+        # Until the delay is set to 0 (which writes in the request). A change of the delay (the
+        # tests make some) takes effect within a second.
+        written = time.monotonic()
         while (delay := settings.ELIGIBILITY_RECORD_DELAY_SECONDS) > 0:
-            time.sleep(delay)
-            self.flush()
+            time.sleep(min(delay, 1.0))
+            if time.monotonic() - written >= settings.ELIGIBILITY_RECORD_DELAY_SECONDS:
+                self.flush()
+                written = time.monotonic()
         self.flush()
 
     def flush(self) -> int:

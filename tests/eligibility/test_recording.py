@@ -57,7 +57,7 @@ def test_batched_tests_are_written_by_the_background_thread(settings):
 def written_hourly(settings):
     """Batches written every hour: only flush() writes them during the test."""
     settings.ELIGIBILITY_RECORD_DELAY_SECONDS = 3600
-    time.sleep(0.3)  # the thread of a shorter delay, if any, takes the new one
+    time.sleep(1.1)  # the thread of a shorter delay, if any, takes the new one
 
 
 @pytest.mark.django_db(transaction=True)
