@@ -118,17 +118,7 @@ def main():
     sent += results["eligibility lat/lon"]["requests"]
     recorded = count_recorded() - recorded_before
 
-    baseline = results["ping (trivial)"]["rps"]
-    lines = [
-        "| endpoint | requests/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for name, r in results.items():
-        lines.append(
-            f"| {name} | {r['rps']:.0f} | {r['rps'] / baseline:.2f} | {r['p50']:.1f} | "
-            f"{r['p95']:.1f} | {r['p99']:.1f} | {int(r['errors'] + r['non2xx'])} |"
-        )
-    table = "\n".join(lines) + (
+    table = common.wrk_table(results, "ping (trivial)") + (
         f"\n\nEligibility tests recorded for /stats during the run: {recorded:,} "
         f"for {int(sent):,} eligibility requests answered.\n"
         f"Memory of gunicorn after the warm-up ({memory[2]} workers and the master): "

@@ -128,13 +128,6 @@ def endpoints() -> dict[str, list[str]]:
     }
 
 
-def row(name: str, r: dict, baseline: float) -> str:
-    return (
-        f"| {name} | {r['rps']:.0f} | {r['rps'] / baseline:.2f} | {r['p50']:.1f} | "
-        f"{r['p95']:.1f} | {r['p99']:.1f} | {int(r['errors'] + r['non2xx'])} |"
-    )
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=15)
@@ -190,14 +183,8 @@ def main():
     if after <= before:
         sys.exit("The figures were not recomputed during the run: is the task worker working?")
 
-    header = [
-        "| endpoint | requests/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    baseline = results["ping (trivial)"]["rps"]
-    steady = "\n".join([*header, *(row(name, r, baseline) for name, r in results.items())])
-    baseline = refresh["ping (trivial), same minute"]["rps"]
-    across = "\n".join([*header, *(row(name, r, baseline) for name, r in refresh.items())])
+    steady = common.wrk_table(results, "ping (trivial)")
+    across = common.wrk_table(refresh, "ping (trivial), same minute")
     table = (
         f"Steady state (figures computed less than 30 minutes ago):\n\n{steady}\n\n"
         f"Across a refresh (figures {AGED_MINUTES} minutes old, the first visit queues the "

@@ -177,6 +177,22 @@ def run_wrk(name, paths, *, port, duration, connections, workdir) -> dict:
     return {key: float(value) for key, value in values.items()}
 
 
+def wrk_table(results: dict[str, dict], baseline: str) -> str:
+    """A Markdown table of run_wrk() results, each endpoint's requests per second also as a
+    ratio to those of the `baseline` endpoint of the same run."""
+    reference = results[baseline]["rps"]
+    lines = [
+        "| endpoint | requests/s | ratio to trivial | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, r in results.items():
+        lines.append(
+            f"| {name} | {r['rps']:.0f} | {r['rps'] / reference:.2f} | {r['p50']:.1f} | "
+            f"{r['p95']:.1f} | {r['p99']:.1f} | {int(r['errors'] + r['non2xx'])} |"
+        )
+    return "\n".join(lines)
+
+
 def server_env(port: int, **extra: str) -> dict[str, str]:
     """The environment of gunicorn (and of its task worker) on the benchmark database, as
     `make run` starts them, with the shared cache on the local Redis as in production; rate

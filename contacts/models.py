@@ -160,11 +160,12 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation}"
 
 
-class LeadQuerySet(models.QuerySet):
+class OrganisationScopedQuerySet(models.QuerySet):
+    """Rows that belong to an organisation (field `organisation`), seen with least privilege:
+    all of them by the national team; by the staff of an operator, agency or authority, those
+    of their organisation (of_organisation()); none by anybody else."""
+
     def visible_to(self, user):
-        """The leads a staff user may see (least privilege): all of them for the national team;
-        for the staff of an operator, agency or authority, those assigned to their organisation,
-        except the ones held in moderation; none for anybody else."""
         if user is None or not user.is_active or not user.is_staff:
             return self.none()
         if is_national_team(user):
@@ -172,7 +173,16 @@ class LeadQuerySet(models.QuerySet):
         organisation = membership_organisation(user)
         if organisation is None:
             return self.none()
-        return self.filter(organisation=organisation).exclude(status=Lead.Status.MODERATION)
+        return self.of_organisation(organisation)
+
+    def of_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+
+class LeadQuerySet(OrganisationScopedQuerySet):
+    def of_organisation(self, organisation):
+        """An organisation's leads, except the ones held in moderation."""
+        return super().of_organisation(organisation).exclude(status=Lead.Status.MODERATION)
 
     def not_anonymised(self):
         return self.filter(anonymised_at__isnull=True)
@@ -555,19 +565,6 @@ class ApiToken(models.Model):
         return self.revoked_at is None
 
 
-class BulkJobQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The jobs of the user's organisation; all of them for the national team."""
-        if user is None or not user.is_active or not user.is_staff:
-            return self.none()
-        if is_national_team(user):
-            return self
-        organisation = membership_organisation(user)
-        if organisation is None:
-            return self.none()
-        return self.filter(organisation=organisation)
-
-
 class BulkJob(models.Model):
     """A file of addresses or points tested at once, in the background (contacts/bulk.py)."""
 
@@ -633,7 +630,7 @@ class BulkJob(models.Model):
         "points de la carte", storage=bulk_storage, blank=True, max_length=200
     )
 
-    objects = BulkJobQuerySet.as_manager()
+    objects = OrganisationScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "test d’éligibilité en masse"

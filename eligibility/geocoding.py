@@ -39,7 +39,7 @@ from geopy.exc import (
 )
 from geopy.geocoders import BANFrance
 
-from eligibility.models import address_label
+from eligibility.models import format_address_label
 from eligibility.text import normalize
 
 logger = logging.getLogger(__name__)
@@ -500,7 +500,7 @@ def _ranked(candidates: str, params: dict, cursor=None) -> list[GeocodedAddress]
 def _from_row(row) -> GeocodedAddress:
     ban_id, numero, rep, nom_voie, code_postal, code_insee, nom_commune, lon, lat, score = row
     return GeocodedAddress(
-        label=address_label(numero, rep, nom_voie, code_postal, nom_commune),
+        label=format_address_label(numero, rep, nom_voie, code_postal, nom_commune),
         lat=lat,
         lon=lon,
         citycode=code_insee,

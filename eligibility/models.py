@@ -10,7 +10,6 @@ from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -387,25 +386,25 @@ class Address(models.Model):
 
     @property
     def street_label(self) -> str:
-        return street_label(self.numero, self.rep, self.nom_voie)
+        return format_street_label(self.numero, self.rep, self.nom_voie)
 
     @property
     def label(self) -> str:
-        return address_label(
+        return format_address_label(
             self.numero, self.rep, self.nom_voie, self.code_postal, self.nom_commune
         )
 
 
-def street_label(numero: int | None, rep: str, nom_voie: str) -> str:
+def format_street_label(numero: int | None, rep: str, nom_voie: str) -> str:
     """ "15 bis Allée Paul Dukas" (the number, its repetition index, the street)."""
     number = f"{numero}{' ' + rep if rep else ''} " if numero else ""
     return f"{number}{nom_voie}"
 
 
-def address_label(numero, rep, nom_voie, code_postal, nom_commune) -> str:
+def format_address_label(numero, rep, nom_voie, code_postal, nom_commune) -> str:
     """ "15 Allée Paul Dukas 95200 Sarcelles", as the national address API labels it (also for
     rows read without building an Address: the autocomplete reads ten of them a keystroke)."""
-    return f"{street_label(numero, rep, nom_voie)} {code_postal} {nom_commune}"
+    return f"{format_street_label(numero, rep, nom_voie)} {code_postal} {nom_commune}"
 
 
 class DataVersion(models.Model):
@@ -424,9 +423,7 @@ class DataVersion(models.Model):
 
     @classmethod
     def current(cls) -> tuple[tuple[str, int], ...]:
-        with connection.cursor() as cursor:
-            cursor.execute('SELECT "table", version FROM eligibility_dataversion ORDER BY 1')
-            return tuple(cursor.fetchall())
+        return tuple(cls.objects.order_by("table").values_list("table", "version"))
 
 
 class EligibilityCheck(models.Model):

@@ -20,7 +20,6 @@ import logging
 import os
 import threading
 import time
-from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
@@ -123,12 +122,11 @@ def record(
     channel: str,
     lat: float | None = None,
     lon: float | None = None,
-    at: datetime | None = None,
 ) -> None:
     """Records one test. Its commune is the verdict's, else that of the coordinates (looked up
     when the row is written); the coordinates themselves are not stored."""
     row = (
-        at or timezone.now(),
+        timezone.now(),
         channel,
         verdict.citycode or "",
         verdict.category,
