@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export DJANGO_ENV ?= dev
 export DATABASE_URL ?= postgis:///chaleur_urbaine
-PORT ?= 8000
+export PORT ?= 8000
 VENV := .venv/bin
 
 .PHONY: run test setup setup-browser demo-data lint format serve

@@ -5,6 +5,7 @@ DEBUG is off, SECRET_KEY is required, cookies are secure and HSTS is on, unless 
 the process runs on a developer's machine (`dev`) or under the test suite (`test`).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -13,7 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Variables of the process win over the file. ENV_FILE empty: no file (the test suite's setting, so
+# that a developer's `.env` never changes what the tests see).
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
 DJANGO_ENV = env("DJANGO_ENV", default="production")
 if DJANGO_ENV not in {"production", "dev", "test"}:
@@ -24,16 +29,23 @@ DEBUG = env.bool("DEBUG", default=False)
 if IS_PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must stay off in production.")
 
-if IS_PRODUCTION:
-    SECRET_KEY = env("SECRET_KEY")  # required: raises ImproperlyConfigured when missing
-else:
-    SECRET_KEY = env("SECRET_KEY", default=f"insecure-{DJANGO_ENV}-key-never-use-in-production")
+# Required in production (missing or empty: the process refuses to start); elsewhere an empty
+# value, as in a plain copy of .env.example, means the development key.
+SECRET_KEY = env("SECRET_KEY", default="").strip()
+if not SECRET_KEY:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured(
+            "Set the SECRET_KEY environment variable (required in production)."
+        )
+    SECRET_KEY = f"insecure-{DJANGO_ENV}-key-never-use-in-production"
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["localhost", "127.0.0.1", "[::1]"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Public base URL of the site (links in emails); by default the local port `make run` serves.
+_local_port = env.int("PORT", default=8000)
+SITE_URL = env("SITE_URL", default=f"http://localhost:{_local_port}").rstrip("/")
 
 INSTALLED_APPS = [
     # The Django admin with the back office's site (two-factor login, scoped to organisations).

@@ -3,6 +3,8 @@
 import os
 
 os.environ["DJANGO_ENV"] = "test"
+# A developer's .env never changes what the tests see (nor what the commands they start see).
+os.environ["ENV_FILE"] = ""
 
 from chauffage.settings import *  # noqa: E402, F403
 

@@ -106,6 +106,9 @@ fi
 
 # 5. Schema and static files -------------------------------------------------------------------
 export DATABASE_URL
+# A developer's `.env` (generated key), for the manage.py commands of the README (not for tests,
+# which never read it).
+[[ $WITH_BROWSER -eq 1 ]] || scripts/dev_env.sh
 export DJANGO_ENV=${DJANGO_ENV:-dev}
 say "Applying migrations"
 .venv/bin/python manage.py migrate --noinput -v 0
