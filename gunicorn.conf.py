@@ -13,14 +13,25 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Workers are recycled now and then, as a guard against a slow leak, not every few seconds under
+# load: each restart costs a fork, a database connection and a first request. 0 disables it.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
 # The application is loaded once, in the master, before the workers are forked: they share its
 # memory, the networks of the eligibility test included (see pre_fork).
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):
+    """Imports the URL configuration and the views, reads the translations and compiles the
+    templates once in the master, before the first fork (chauffage/warmup.py): no worker, first
+    or restarted, pays for them on its first request."""
+    from chauffage import warmup
+
+    warmup.warm()
 
 
 def worker_exit(server, worker):

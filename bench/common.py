@@ -196,15 +196,13 @@ def wrk_table(results: dict[str, dict], baseline: str) -> str:
 def server_env(port: int, **extra: str) -> dict[str, str]:
     """The environment of gunicorn (and of its task worker) on the benchmark database, as
     `make run` starts them, with the shared cache on the local Redis as in production; rate
-    limits counted but never reached (one client sends everything), no access log, and no
-    worker restart every 2,000 requests (workers restarting in the middle of a run would measure
-    Django's start-up, not the endpoints)."""
+    limits counted but never reached (one client sends everything) and no access log; the rest,
+    workers and their recycling (max_requests) included, are the shipped gunicorn.conf.py's."""
     return bench_env(
         CACHE_URL="redis://127.0.0.1:6379/3",
         RATELIMIT_API="1000000000/60",
         GUNICORN_ACCESSLOG="/dev/null",
         GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_MAX_REQUESTS="0",
         **extra,
     )
 
