@@ -90,15 +90,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--max-requests", type=int, default=None,
+        help="restart each worker after this many requests (default: gunicorn.conf.py's)",
+    )  # fmt: skip
     parser.add_argument("--no-record", action="store_true", help="do not write docs/performance.md")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
 
+    load_at_start = os.getloadavg()[0]
     paths = sample_paths()
     recorded_before = count_recorded()
     sent = 0
-    server = common.start_gunicorn(PORT, common.server_env(PORT))
+    recycling = (
+        {} if args.max_requests is None else {"GUNICORN_MAX_REQUESTS": str(args.max_requests)}
+    )
+    server = common.start_gunicorn(PORT, common.server_env(PORT, **recycling))
     try:
         results = {}
         with tempfile.TemporaryDirectory() as workdir:
@@ -132,10 +140,18 @@ def main():
         record(
             "Eligibility API and autocomplete under load",
             f"`.venv/bin/python bench/bench_eligibility.py --duration {args.duration} "
-            f"--connections {args.connections}` on {dt.date.today():%Y-%m-%d}, "
-            f"{os.cpu_count()} cores, Python {platform.python_version()}, wrk with "
-            f"{args.connections} connections on loopback, gunicorn as `make run` starts it, "
-            "national-scale synthetic dataset.",
+            f"--connections {args.connections}"
+            + ("" if args.max_requests is None else f" --max-requests {args.max_requests}")
+            + f"` on {dt.date.today():%Y-%m-%d}, "
+            f"{os.cpu_count()} cores, Python {platform.python_version()}, load average "
+            f"{load_at_start:.1f} at start, wrk with "
+            f"{args.connections} connections on loopback, gunicorn as `make run` starts it"
+            + (
+                ""
+                if args.max_requests is None
+                else f" but each worker restarted every {args.max_requests:,} requests"
+            )
+            + ", national-scale synthetic dataset.",
             table,
         )
 
