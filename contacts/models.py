@@ -368,7 +368,11 @@ class Lead(models.Model):
     def is_anonymised(self) -> bool:
         return self.anonymised_at is not None
 
-    def get_absolute_url(self):
+    # Deliberately not get_absolute_url: Django reaches that from the back office ("voir sur le
+    # site", /admin/r/…). The private page is the requester's alone; staff read the lead in the
+    # admin.
+    def private_url(self) -> str:
+        """The path of the requester's private page (its secret token), for their emails."""
         return reverse("contacts:lead_private", args=[self.token]) if self.token else ""
 
     def admin_url(self) -> str:

@@ -235,7 +235,7 @@ def _requester_context(lead: Lead) -> dict:
         "organisation": lead.organisation,
         "verdict_kind": verdict_kind(lead),
         "individual_heating": lead.heating_type == Lead.HeatingType.INDIVIDUAL,
-        "private_url": emails.absolute(lead.get_absolute_url()),
+        "private_url": emails.absolute(lead.private_url()),
     }
 
 
