@@ -39,9 +39,7 @@ def test_another_organisations_operator_cannot_open_a_requesters_private_page(
     assert_not_found(client.get(shortcut(dalkia_lead)), dalkia_lead)
 
 
-def test_the_leads_own_operator_cannot_open_the_requesters_private_page(
-    dalkia_client, dalkia_lead
-):
+def test_the_leads_own_operator_cannot_open_the_requesters_private_page(dalkia_client, dalkia_lead):
     assert_not_found(dalkia_client.get(shortcut(dalkia_lead)), dalkia_lead)
 
 
