@@ -181,8 +181,8 @@ class OrganisationScopedQuerySet(models.QuerySet):
 
 class LeadQuerySet(OrganisationScopedQuerySet):
     def of_organisation(self, organisation):
-        """An organisation's leads, except the ones held in moderation."""
-        return super().of_organisation(organisation).exclude(status=Lead.Status.MODERATION)
+        """An organisation's leads, except the ones held in moderation or rejected as spam."""
+        return super().of_organisation(organisation).exclude(status__in=Lead.WITHHELD_STATUSES)
 
     def not_anonymised(self):
         return self.filter(anonymised_at__isnull=True)
@@ -198,7 +198,7 @@ class LeadQuerySet(OrganisationScopedQuerySet):
     def due_for_followup(self, now):
         return (
             self.not_anonymised()
-            .exclude(status=Lead.Status.MODERATION)
+            .exclude(status__in=Lead.WITHHELD_STATUSES)
             .filter(
                 followup_sent_at__isnull=True,
                 followup_contacted__isnull=True,
@@ -249,6 +249,12 @@ class Lead(models.Model):
         DONE = "done", "Réalisé"
         NOT_FEASIBLE = "not_feasible", "Non réalisable"
         ABANDONED = "abandoned", "Abandonné par le demandeur"
+        SPAM = "spam", "Rejetée (indésirable)"
+
+    # Held back by the national team: nothing is emailed about them, the organisation does not
+    # see them, and they are not requests in /stats (moderation: until the team decides; spam:
+    # for good).
+    WITHHELD_STATUSES = frozenset({Status.MODERATION, Status.SPAM})
 
     # The requester's building and heating.
     structure = models.CharField("structure", max_length=20, choices=Structure.choices)
