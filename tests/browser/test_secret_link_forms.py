@@ -123,3 +123,34 @@ def test_the_ambassador_pauses_their_listing(page):
     assert page.console_errors == []
     ambassador.refresh_from_db()
     assert ambassador.status == Ambassador.Status.PAUSED
+
+
+def test_the_audience_measurement_never_receives_a_token(page, live_server, settings):
+    settings.MATOMO_URL = "https://statistiques.example.org/"
+    settings.MATOMO_SITE_ID = "7"
+    outside = outside_requests(page, live_server)
+    page.context.route(
+        "https://statistiques.example.org/**",
+        lambda route: (
+            outside.append(route.request),
+            route.fulfill(status=200, content_type="text/javascript", body=""),
+        ),
+    )
+    lead = LeadFactory()
+
+    page.goto(f"/demande/{lead.token}/")
+    tracked = page.evaluate("JSON.stringify(window._paq)")
+    assert f'["setCustomUrl","{live_server.url}/demande/jeton/"]' in tracked
+    page.get_by_role("link", name="Supprimer ma demande").click()
+    page.wait_for_url(f"**/demande/{lead.token}/supprimer/")
+    # The browser gives the site its own address as the referrer (same-origin)…
+    assert lead.token in page.evaluate("document.referrer")
+    # …which the measurement receives without the token.
+    tracked = page.evaluate("JSON.stringify(window._paq)")
+    assert f'["setReferrerUrl","{live_server.url}/demande/jeton/"]' in tracked
+    assert f'["setCustomUrl","{live_server.url}/demande/jeton/supprimer/"]' in tracked
+    assert lead.token not in tracked
+    assert [request.url for request in outside] == [
+        "https://statistiques.example.org/matomo.js"
+    ] * 2
+    assert all(lead.token not in str(request.all_headers()) for request in outside)
