@@ -498,12 +498,8 @@ def resend_email(*, email: OutgoingEmail, actor, now=None) -> list[OutgoingEmail
                 "La demande est en modération ou rejetée comme indésirable : aucun courriel ne "
                 "lui est envoyé."
             )
-        if (
-            lead is not None
-            and email.kind in ORGANISATION_KINDS
-            and email.recipient not in _organisation_recipients(lead)
-        ):
-            return _redirect_to_current_organisation(email=email, lead=lead, actor=actor, now=now)
+        if lead is not None and not still_addressed(email, lead):
+            return redirect_to_current_organisation(email=email, lead=lead, actor=actor, now=now)
         email.status = OutgoingEmail.Status.QUEUED
         email.attempts = 0
         email.next_attempt_at = None
@@ -520,9 +516,17 @@ def resend_email(*, email: OutgoingEmail, actor, now=None) -> list[OutgoingEmail
     return [email]
 
 
-def _redirect_to_current_organisation(*, email, lead, actor, now) -> list[OutgoingEmail]:
-    """Cancels a failed email to an address that no longer receives the lead, and notifies the
-    lead's current organisation at those of its addresses not notified yet."""
+def still_addressed(email: OutgoingEmail, lead: Lead) -> bool:
+    """False for an email to an organisation (notification, reminder) whose recipient is no
+    longer one of the addresses of the lead's current organisation."""
+    return email.kind not in ORGANISATION_KINDS or email.recipient in _organisation_recipients(lead)
+
+
+def redirect_to_current_organisation(*, email, lead, actor=None, now=None) -> list[OutgoingEmail]:
+    """Cancels an unsent email to an address that no longer receives the lead, and notifies the
+    lead's current organisation at those of its addresses not notified yet. `actor`: None when
+    the sending itself (emails.deliver) found it out."""
+    now = now or timezone.now()
     email.status = OutgoingEmail.Status.CANCELLED
     email.next_attempt_at = None
     email.save(update_fields=["status", "next_attempt_at"])
@@ -548,7 +552,7 @@ def _redirect_to_current_organisation(*, email, lead, actor, now) -> list[Outgoi
                 )
     current = lead.organisation.name if lead.organisation else "l’équipe nationale"
     note = (
-        f"Courriel en échec non renvoyé ({email.get_kind_display().lower()}) : "
+        f"Courriel non envoyé ({email.get_kind_display().lower()}) : "
         f"{email.recipient} ne reçoit plus la demande, suivie par {current} ; annulé."
     )
     if queued:

@@ -124,3 +124,18 @@ def test_resending_does_not_notify_the_current_organisation_twice(
         queued = services.resend_email(email=failed, actor=national_user)
     assert queued == []
     assert mailoutbox == []
+
+
+def test_a_retry_planned_before_the_lead_moved_goes_to_its_current_organisation(
+    dalkia_lead, coriance, mailoutbox, sent
+):
+    # A retry planned while the lead was Dalkia's, before the reassignment cancelled such rows.
+    failed = failed_email(dalkia_lead)
+    dalkia_lead.organisation = coriance
+    dalkia_lead.save()
+    with sent():
+        emails.send_pending(now=timezone.now() + timedelta(hours=1))
+    failed.refresh_from_db()
+    assert failed.status == OutgoingEmail.Status.CANCELLED
+    assert recipients(mailoutbox) == [CORIANCE]
+    assert dalkia_lead.events.get(kind=LeadEvent.Kind.EMAIL).actor is None
