@@ -364,6 +364,8 @@ class Lead(models.Model):
         """The status as the requester sees it."""
         if self.status in {self.Status.NEW, self.Status.MODERATION}:
             return REQUESTER_PENDING_LABEL
+        if self.status == self.Status.SPAM:
+            return "Non retenue"
         return self.get_status_display()
 
     @property

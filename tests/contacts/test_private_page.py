@@ -36,6 +36,7 @@ def test_a_new_lead_shows_as_in_progress_to_the_requester(client):
         (Lead.Status.CONTACTED, "Recontacté pour étude"),
         (Lead.Status.VOTED, "Voté en AG"),
         (Lead.Status.ABANDONED, "Abandonné par le demandeur"),
+        (Lead.Status.SPAM, "Non retenue"),
     ],
 )
 def test_the_requester_sees_the_status(client, status, label):
