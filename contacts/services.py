@@ -447,7 +447,12 @@ def reassign_lead(*, lead: Lead, organisation: Organisation, actor, reason: str,
         lead.reassignment_requested_at = None
         lead.reminder_sent_at = None  # the new organisation gets its own reminder
         _touch(lead, now, "organisation", "reassignment_requested_at", "reminder_sent_at")
+        note = reason
         cancelled = _cancel_unsent(lead.emails.filter(kind__in=ORGANISATION_KINDS))
+        if cancelled:
+            note += (
+                f"\n({cancelled} courriel(s) à l’organisme précédent non envoyé(s) : annulé(s).)"
+            )
         if lead.status not in Lead.WITHHELD_STATUSES and not lead.is_anonymised:
             for recipient in organisation.notification_emails():
                 emails.queue(
@@ -465,10 +470,7 @@ def reassign_lead(*, lead: Lead, organisation: Organisation, actor, reason: str,
             actor=actor,
             from_organisation=previous,
             to_organisation=organisation,
-            note=reason
-            if not cancelled
-            else f"{reason}\n({cancelled} courriel(s) à l’organisme précédent, pas encore envoyé(s), "
-            "annulé(s).)",
+            note=note,
         )
 
 
@@ -531,7 +533,7 @@ def redirect_to_current_organisation(*, email, lead, actor=None, now=None) -> li
     email.next_attempt_at = None
     email.save(update_fields=["status", "next_attempt_at"])
     queued = []
-    if not lead.is_anonymised:
+    if not lead.is_anonymised and lead.status not in Lead.WITHHELD_STATUSES:
         recipients = _organisation_recipients(lead)
         notified = set(
             lead.emails.filter(kind=OutgoingEmail.Kind.NOTIFICATION, recipient__in=recipients)
