@@ -154,3 +154,30 @@ def test_the_audience_measurement_never_receives_a_token(page, live_server, sett
         "https://statistiques.example.org/matomo.js"
     ] * 2
     assert all(lead.token not in str(request.all_headers()) for request in outside)
+
+
+def test_the_ambassador_edits_their_listing(page):
+    ambassador = AmbassadorFactory()
+    page.goto(f"/ambassadeurs/gerer/{ambassador.manage_token}/")
+    page.get_by_label("Votre témoignage").fill("Trois hivers sans panne depuis le raccordement.")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+
+    page.wait_for_url("**?modifiee=1")
+    assert "Vos modifications sont enregistrées." in page.get_by_role("status").inner_text()
+    assert page.console_errors == []
+    ambassador.refresh_from_db()
+    assert ambassador.testimony == "Trois hivers sans panne depuis le raccordement."
+
+
+def test_the_ambassador_withdraws_their_listing(page):
+    ambassador = AmbassadorFactory()
+    page.goto(f"/ambassadeurs/gerer/{ambassador.manage_token}/")
+    page.get_by_role("link", name="Retirer ma fiche et effacer mes données").click()
+    page.get_by_role("button", name="Retirer ma fiche et effacer mes données").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Votre fiche est retirée"
+    assert serious_accessibility_violations(page) == []
+    assert page.console_errors == []
+    ambassador.refresh_from_db()
+    assert ambassador.status == Ambassador.Status.WITHDRAWN
+    assert (ambassador.contact_email, ambassador.manage_token) == ("", None)
