@@ -2,8 +2,10 @@
 the address, then the network among the nearby ones and the rest), the pages reached from the
 emails' links (confirmation, private management page, reply), the photos and the GeoJSON layer.
 
-Pages reached through a secret or signed link are never cached, indexed, nor sent as referrer;
-their GET never changes anything (mail scanners open links): a POST does.
+Pages reached through a secret or signed link are never cached nor indexed, and their address is
+sent as a referrer to this site only (`same-origin`: `no-referrer` makes Chromium send
+`Origin: null` with their forms, which the CSRF check refuses); their GET never changes anything
+(mail scanners open links): a POST does.
 """
 
 import logging
@@ -45,9 +47,10 @@ LIST_TITLE = "Copropriétés ambassadrices"
 
 
 def _private(response):
-    """Pages reached through a secret link: never indexed, nor sent as a referrer."""
+    """Pages reached through a secret link: never indexed; their address (the token) is sent as
+    a referrer to this site only (see the module's docstring)."""
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -395,7 +395,7 @@ class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
                 continue
             if slug == "statut" and not form.fields["status"].choices:
                 continue
-            if slug == "reponse" and (lead.is_anonymised or lead.status == Lead.Status.MODERATION):
+            if slug == "reponse" and (lead.is_anonymised or lead.status in Lead.WITHHELD_STATUSES):
                 continue
             forms.append((slug, form, self._action_url(lead, slug)))
         return forms
@@ -523,10 +523,28 @@ class OutgoingEmailAdmin(NationalTeamOnly, NotFoundWhenHidden, admin.ModelAdmin)
     )
     def resend(self, request, queryset):
         failed = queryset.filter(status=OutgoingEmail.Status.FAILED)
+        resent = redirected = 0
         for email in failed:
-            services.resend_email(email=email, actor=request.user)
+            try:
+                queued = services.resend_email(email=email, actor=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{email} : {' '.join(error.messages)}", messages.WARNING
+                )
+                continue
+            if any(each.pk == email.pk for each in queued):
+                resent += 1
+            else:
+                redirected += 1
         skipped = queryset.count() - len(failed)
-        self.message_user(request, f"{len(failed)} courriel(s) remis en file d’envoi.")
+        self.message_user(request, f"{resent} courriel(s) remis en file d’envoi.")
+        if redirected:
+            self.message_user(
+                request,
+                f"{redirected} courriel(s) non renvoyé(s) : leur destinataire ne suit plus la "
+                "demande (réaffectée) ; ils sont annulés et l’organisme actuel en est prévenu.",
+                messages.WARNING,
+            )
         if skipped:
             self.message_user(
                 request, f"{skipped} courriel(s) ignoré(s) : pas en échec.", messages.WARNING

@@ -59,14 +59,20 @@ class StatusForm(LeadActionForm):
             if value != self.lead.status
             and (national or value not in services.NATIONAL_TEAM_STATUSES)
         ]
+        if self.lead.status == Lead.Status.MODERATION:
+            self.fields["status"].help_text = (
+                "« Rejetée (indésirable) » : rien n’est envoyé, ni au demandeur ni à l’organisme, "
+                "et la demande ne compte pas dans les statistiques. Tout autre statut libère la "
+                "demande : le demandeur et l’organisme reçoivent les courriels retenus."
+            )
 
     def run(self):
+        status = self.cleaned_data["status"]
         services.change_status(
-            lead=self.lead,
-            status=self.cleaned_data["status"],
-            actor=self.user,
-            note=self.cleaned_data["note"],
+            lead=self.lead, status=status, actor=self.user, note=self.cleaned_data["note"]
         )
+        if status == Lead.Status.SPAM:
+            self.success = "Demande rejetée comme indésirable : aucun courriel envoyé."
 
 
 class ReplyForm(LeadActionForm):
@@ -152,7 +158,13 @@ class ResendForm(LeadActionForm):
         self.fields["email"].queryset = self.lead.emails.filter(status=OutgoingEmail.Status.FAILED)
 
     def run(self):
-        services.resend_email(email=self.cleaned_data["email"], actor=self.user)
+        email = self.cleaned_data["email"]
+        queued = services.resend_email(email=email, actor=self.user)
+        if all(each.pk != email.pk for each in queued):
+            self.success = (
+                "Courriel non renvoyé : son destinataire ne suit plus la demande ; il est annulé"
+                + (" et l’organisme actuel en est prévenu." if queued else ".")
+            )
 
 
 # URL slug → form. The slugs are French: they appear in the address bar.

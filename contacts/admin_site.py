@@ -1,10 +1,14 @@
 """The back office's admin site (`admin.site`, through contacts.admin_apps): the Django admin whose
 login asks for the TOTP code, which refuses a session that two-factor authentication should have
 verified and did not (contacts/otp.py says who), and which sends such an account without a device
-to the enrolment page."""
+to the enrolment page; its "voir sur le site" shortcut only leads to what the staff member may
+see in the back office."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -48,8 +52,32 @@ class BackOfficeSite(admin.AdminSite):
                 self._staff_only(self.otp_enrol),
                 name="otp_enrol",
             ),
+            # Before Django's own route of the same name, which it replaces.
+            path(
+                "r/<int:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            ),
             *super().get_urls(),
         ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """The "voir sur le site" shortcut (`/admin/r/<type>/<id>/`). Django's own redirects any
+        staff account to the get_absolute_url of any object; here the object must be one that
+        the staff member may view in this back office (its ModelAdmin's queryset and
+        permissions), else it is a 404, like an object that does not exist. Private pages have
+        no get_absolute_url at all (`Lead.private_url`): a 404 for everybody."""
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            model = None
+        if model is None or not self.is_registered(model):
+            raise Http404("Aucun objet avec cet identifiant.")
+        model_admin = self.get_model_admin(model)
+        obj = model_admin.get_object(request, object_id)
+        if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+            raise Http404("Aucun objet avec cet identifiant.")
+        return shortcut(request, content_type_id, object_id)
 
     def _staff_only(self, view):
         """Logged-in active staff, verified or not (has_permission would refuse the ones who

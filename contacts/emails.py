@@ -124,6 +124,20 @@ def deliver(email_id: int, *, now=None) -> str:
             email.next_attempt_at = None
             email.save(update_fields=["status", "next_attempt_at"])
             return email.status
+        if email.lead is not None:
+            # Never to an organisation the lead has left (a retry planned before a
+            # reassignment): the current organisation is notified instead.
+            from contacts import services
+
+            if not services.still_addressed(email, email.lead):
+                services.redirect_to_current_organisation(email=email, lead=email.lead, now=now)
+                logger.warning(
+                    "Email %s (%s) cancelled: its recipient no longer receives lead %s.",
+                    email.pk,
+                    email.kind,
+                    email.lead_id,
+                )
+                return email.status
         email.attempts += 1
         try:
             build_message(email).send()

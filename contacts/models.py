@@ -181,8 +181,8 @@ class OrganisationScopedQuerySet(models.QuerySet):
 
 class LeadQuerySet(OrganisationScopedQuerySet):
     def of_organisation(self, organisation):
-        """An organisation's leads, except the ones held in moderation."""
-        return super().of_organisation(organisation).exclude(status=Lead.Status.MODERATION)
+        """An organisation's leads, except the ones held in moderation or rejected as spam."""
+        return super().of_organisation(organisation).exclude(status__in=Lead.WITHHELD_STATUSES)
 
     def not_anonymised(self):
         return self.filter(anonymised_at__isnull=True)
@@ -198,7 +198,7 @@ class LeadQuerySet(OrganisationScopedQuerySet):
     def due_for_followup(self, now):
         return (
             self.not_anonymised()
-            .exclude(status=Lead.Status.MODERATION)
+            .exclude(status__in=Lead.WITHHELD_STATUSES)
             .filter(
                 followup_sent_at__isnull=True,
                 followup_contacted__isnull=True,
@@ -249,6 +249,12 @@ class Lead(models.Model):
         DONE = "done", "Réalisé"
         NOT_FEASIBLE = "not_feasible", "Non réalisable"
         ABANDONED = "abandoned", "Abandonné par le demandeur"
+        SPAM = "spam", "Rejetée (indésirable)"
+
+    # Held back by the national team: nothing is emailed about them, the organisation does not
+    # see them, and they are not requests in /stats (moderation: until the team decides; spam:
+    # for good).
+    WITHHELD_STATUSES = frozenset({Status.MODERATION, Status.SPAM})
 
     # The requester's building and heating.
     structure = models.CharField("structure", max_length=20, choices=Structure.choices)
@@ -358,6 +364,8 @@ class Lead(models.Model):
         """The status as the requester sees it."""
         if self.status in {self.Status.NEW, self.Status.MODERATION}:
             return REQUESTER_PENDING_LABEL
+        if self.status == self.Status.SPAM:
+            return "Non retenue"
         return self.get_status_display()
 
     @property
@@ -368,7 +376,11 @@ class Lead(models.Model):
     def is_anonymised(self) -> bool:
         return self.anonymised_at is not None
 
-    def get_absolute_url(self):
+    # Deliberately not get_absolute_url: Django reaches that from the back office ("voir sur le
+    # site", /admin/r/…). The private page is the requester's alone; staff read the lead in the
+    # admin.
+    def private_url(self) -> str:
+        """The path of the requester's private page (its secret token), for their emails."""
         return reverse("contacts:lead_private", args=[self.token]) if self.token else ""
 
     def admin_url(self) -> str:

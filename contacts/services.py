@@ -202,6 +202,11 @@ def _queue_creation_emails(lead: Lead) -> None:
         )
 
 
+# Emails to the lead's organisation (its addresses; the national team's for the triage queue):
+# they follow the lead, never the organisation it left.
+ORGANISATION_KINDS = frozenset({OutgoingEmail.Kind.NOTIFICATION, OutgoingEmail.Kind.REMINDER})
+
+
 def _organisation_recipients(lead: Lead) -> list[str]:
     """The assigned organisation's addresses; the national team's for the triage queue."""
     if lead.organisation is not None:
@@ -235,7 +240,7 @@ def _requester_context(lead: Lead) -> dict:
         "organisation": lead.organisation,
         "verdict_kind": verdict_kind(lead),
         "individual_heating": lead.heating_type == Lead.HeatingType.INDIVIDUAL,
-        "private_url": emails.absolute(lead.get_absolute_url()),
+        "private_url": emails.absolute(lead.private_url()),
     }
 
 
@@ -249,8 +254,9 @@ def _organisation_context(lead: Lead) -> dict:
 
 # --- Back office -------------------------------------------------------------------------------
 
-# Statuses only the national team sets or leaves: moderation holds suspected spam.
-NATIONAL_TEAM_STATUSES = frozenset({Lead.Status.MODERATION})
+# Statuses only the national team sets or leaves: moderation holds suspected spam, "Rejetée
+# (indésirable)" is the team's verdict that it is spam.
+NATIONAL_TEAM_STATUSES = Lead.WITHHELD_STATUSES
 
 
 def _locked(lead: Lead, actor) -> Lead:
@@ -285,7 +291,9 @@ def _touch(lead: Lead, now, *fields: str) -> None:
 
 def change_status(*, lead: Lead, status: str, actor, note: str = "", now=None) -> LeadEvent:
     """Moves the lead to another status of product.md, keeping the history. Moderation is the
-    national team's: releasing a lead from it sends the emails its creation held back."""
+    national team's: releasing a lead from it (or from "Rejetée (indésirable)") sends the emails
+    its creation held back; rejecting it as spam sends nothing to anybody, and cancels what was
+    still waiting to be sent."""
     now = now or timezone.now()
     if status not in Lead.Status.values:
         raise ValidationError("Statut inconnu.")
@@ -298,7 +306,14 @@ def change_status(*, lead: Lead, status: str, actor, note: str = "", now=None) -
         previous = lead.status
         lead.status = status
         _touch(lead, now, "status")
-        released = previous == Lead.Status.MODERATION
+        if status == Lead.Status.SPAM:
+            _cancel_unsent(lead.emails.all())
+            note = " ".join(
+                part
+                for part in ["Rejetée comme indésirable : aucun courriel envoyé.", note]
+                if part
+            )
+        released = previous in Lead.WITHHELD_STATUSES and status not in Lead.WITHHELD_STATUSES
         if released and not lead.emails.filter(kind=OutgoingEmail.Kind.CONFIRMATION).exists():
             _queue_creation_emails(lead)
             note = " ".join(
@@ -315,6 +330,13 @@ def change_status(*, lead: Lead, status: str, actor, note: str = "", now=None) -
             to_status=status,
             note=note.strip(),
         )
+
+
+def _cancel_unsent(emails_of_lead) -> int:
+    """Cancels the emails of these that are waiting or failed: they will never be sent."""
+    return emails_of_lead.filter(
+        status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.FAILED]
+    ).update(status=OutgoingEmail.Status.CANCELLED, next_attempt_at=None)
 
 
 def _signature(actor) -> tuple[str, str]:
@@ -337,6 +359,8 @@ def reply_to_requester(*, lead: Lead, actor, message: str, now=None) -> Outgoing
         _require_personal_data(lead)
         if lead.status == Lead.Status.MODERATION:
             raise ValidationError("Libérez d’abord la demande de la modération.")
+        if lead.status == Lead.Status.SPAM:
+            raise ValidationError("Demande rejetée comme indésirable : rien ne lui est envoyé.")
         name, organisation_name = _signature(actor)
         organisation = membership_organisation(actor)
         reply_to = actor.email or (organisation.email if organisation is not None else "")
@@ -408,7 +432,9 @@ def request_reassignment(*, lead: Lead, actor, reason: str, now=None) -> LeadEve
 
 def reassign_lead(*, lead: Lead, organisation: Organisation, actor, reason: str, now=None):
     """The national team sends the lead to another organisation, with a reason; the new
-    organisation is notified (unless the lead is held in moderation: its release will)."""
+    organisation is notified (unless the lead is held in moderation: its release will; or
+    rejected as spam). What was still to be sent to the previous organisation (notification,
+    reminder, waiting or failed) is cancelled: it never receives the lead after it left."""
     now = now or timezone.now()
     _require_national_team(actor)
     reason = _require_text(reason, "Indiquez le motif de la réaffectation.")
@@ -421,7 +447,13 @@ def reassign_lead(*, lead: Lead, organisation: Organisation, actor, reason: str,
         lead.reassignment_requested_at = None
         lead.reminder_sent_at = None  # the new organisation gets its own reminder
         _touch(lead, now, "organisation", "reassignment_requested_at", "reminder_sent_at")
-        if lead.status != Lead.Status.MODERATION and not lead.is_anonymised:
+        note = reason
+        cancelled = _cancel_unsent(lead.emails.filter(kind__in=ORGANISATION_KINDS))
+        if cancelled:
+            note += (
+                f"\n({cancelled} courriel(s) à l’organisme précédent non envoyé(s) : annulé(s).)"
+            )
+        if lead.status not in Lead.WITHHELD_STATUSES and not lead.is_anonymised:
             for recipient in organisation.notification_emails():
                 emails.queue(
                     lead=lead,
@@ -438,18 +470,38 @@ def reassign_lead(*, lead: Lead, organisation: Organisation, actor, reason: str,
             actor=actor,
             from_organisation=previous,
             to_organisation=organisation,
-            note=reason,
+            note=note,
         )
 
 
-def resend_email(*, email: OutgoingEmail, actor, now=None) -> OutgoingEmail:
-    """Sends a failed email again, with a fresh series of retries (national team)."""
+def resend_email(*, email: OutgoingEmail, actor, now=None) -> list[OutgoingEmail]:
+    """Sends a failed email again, with a fresh series of retries (national team); returns the
+    emails queued. An email to an organisation (notification, reminder) is first checked
+    against the lead's current organisation: when its recipient is no longer one of that
+    organisation's addresses (the lead was reassigned, or the address changed), it is
+    cancelled, never resent, and the current organisation is notified instead unless it
+    already was. Nothing leaves for a lead held in moderation or rejected as spam."""
     now = now or timezone.now()
     _require_national_team(actor)
     with transaction.atomic():
+        lead = None
+        if email.lead_id is not None:
+            # The lead first, then the email: the order reassign_lead takes them in.
+            lead = (
+                Lead.objects.select_for_update(of=("self",))
+                .select_related("organisation")
+                .get(pk=email.lead_id)
+            )
         email = OutgoingEmail.objects.select_for_update(of=("self",)).get(pk=email.pk)
         if email.status != OutgoingEmail.Status.FAILED:
             raise ValidationError("Seul un courriel en échec peut être renvoyé.")
+        if lead is not None and lead.status in Lead.WITHHELD_STATUSES:
+            raise ValidationError(
+                "La demande est en modération ou rejetée comme indésirable : aucun courriel ne "
+                "lui est envoyé."
+            )
+        if lead is not None and not still_addressed(email, lead):
+            return redirect_to_current_organisation(email=email, lead=lead, actor=actor, now=now)
         email.status = OutgoingEmail.Status.QUEUED
         email.attempts = 0
         email.next_attempt_at = None
@@ -463,7 +515,54 @@ def resend_email(*, email: OutgoingEmail, actor, now=None) -> OutgoingEmail:
                 actor=actor,
                 note=f"Courriel renvoyé ({email.get_kind_display().lower()}) : {email.subject}",
             )
-    return email
+    return [email]
+
+
+def still_addressed(email: OutgoingEmail, lead: Lead) -> bool:
+    """False for an email to an organisation (notification, reminder) whose recipient is no
+    longer one of the addresses of the lead's current organisation."""
+    return email.kind not in ORGANISATION_KINDS or email.recipient in _organisation_recipients(lead)
+
+
+def redirect_to_current_organisation(*, email, lead, actor=None, now=None) -> list[OutgoingEmail]:
+    """Cancels an unsent email to an address that no longer receives the lead, and notifies the
+    lead's current organisation at those of its addresses not notified yet. `actor`: None when
+    the sending itself (emails.deliver) found it out."""
+    now = now or timezone.now()
+    email.status = OutgoingEmail.Status.CANCELLED
+    email.next_attempt_at = None
+    email.save(update_fields=["status", "next_attempt_at"])
+    queued = []
+    if not lead.is_anonymised and lead.status not in Lead.WITHHELD_STATUSES:
+        recipients = _organisation_recipients(lead)
+        notified = set(
+            lead.emails.filter(kind=OutgoingEmail.Kind.NOTIFICATION, recipient__in=recipients)
+            .exclude(status=OutgoingEmail.Status.CANCELLED)
+            .values_list("recipient", flat=True)
+        )
+        for recipient in recipients:
+            if recipient not in notified:
+                queued.append(
+                    emails.queue(
+                        lead=lead,
+                        kind=OutgoingEmail.Kind.NOTIFICATION,
+                        recipient=recipient,
+                        reply_to=lead.email,
+                        template="lead_notification",
+                        context=_organisation_context(lead),
+                    )
+                )
+    current = lead.organisation.name if lead.organisation else "l’équipe nationale"
+    note = (
+        f"Courriel non envoyé ({email.get_kind_display().lower()}) : "
+        f"{email.recipient} ne reçoit plus la demande, suivie par {current} ; annulé."
+    )
+    if queued:
+        note += f" Demande transmise à {current} ({', '.join(e.recipient for e in queued)})."
+    LeadEvent.objects.create(
+        lead=lead, kind=LeadEvent.Kind.EMAIL, created_at=now, actor=actor, note=note
+    )
+    return queued
 
 
 # --- Periodic work (management commands) -------------------------------------------------------

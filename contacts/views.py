@@ -23,9 +23,11 @@ AS_TYPED = "__tel_que_saisi__"  # the requester keeps the address they typed, no
 
 
 def _private(response):
-    """Pages reached through a secret link: never cached, indexed, nor sent as a referrer."""
+    """Pages reached through a secret link: never cached nor indexed, and their address (the
+    token) is sent as a referrer to this site only. `same-origin`, not `no-referrer`: with the
+    latter Chromium sends `Origin: null` with the page's forms, which the CSRF check refuses."""
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -55,7 +55,11 @@ LOCK_ID = 7_340_209
 # Small-count rule: per-operator figures only for organisations with at least this many leads.
 MIN_LEADS_FOR_OPERATOR_FIGURES = 10
 PROJECT_STAGES = [Lead.Status.VOTED, Lead.Status.WORKS, Lead.Status.DONE]
-RESPONSE_KINDS = [LeadEvent.Kind.STATUS, LeadEvent.Kind.REPLY]
+# Statuses of real requests: moderation decisions (releasing, rejecting as spam) are the national
+# team's, never an operator's response; leads rejected as spam are no requests at all.
+ORDINARY_STATUSES = [
+    status for status in Lead.Status.values if status not in Lead.WITHHELD_STATUSES
+]
 
 # The monthly series, in the order of the CSV columns: (key, French label).
 SERIES = [
@@ -142,6 +146,11 @@ def _cells(queryset, field: str, territory_field: str, *, keys=(), **aggregates)
         yield row
 
 
+def _requests():
+    """The leads that are real requests: all but those rejected as spam."""
+    return Lead.objects.exclude(status=Lead.Status.SPAM)
+
+
 def _routing_q():
     """Conditional counts of where a lead went: moderation first, then the organisation's kind."""
     moderation = Q(status=Lead.Status.MODERATION)
@@ -170,15 +179,30 @@ def _routing_q():
     }
 
 
-def _responses():
-    return LeadEvent.objects.filter(
-        lead=OuterRef("pk"), kind__in=RESPONSE_KINDS, actor__isnull=False
+def _response_q(prefix: str = "") -> Q:
+    """A response by staff, on LeadEvent (or through `prefix`, e.g. "events__"): a reply, or a
+    status change between two statuses of real requests (not a moderation decision)."""
+
+    def q(**lookups):
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+    return q(actor__isnull=False) & (
+        q(kind=LeadEvent.Kind.REPLY)
+        | q(
+            kind=LeadEvent.Kind.STATUS,
+            from_status__in=[*ORDINARY_STATUSES, ""],  # blank: not recorded
+            to_status__in=ORDINARY_STATUSES,
+        )
     )
+
+
+def _responses():
+    return LeadEvent.objects.filter(_response_q(), lead=OuterRef("pk"))
 
 
 def _operator_leads():
     return Lead.objects.filter(organisation__kind=Organisation.Kind.OPERATOR).exclude(
-        status=Lead.Status.MODERATION
+        status__in=Lead.WITHHELD_STATUSES
     )
 
 
@@ -204,7 +228,7 @@ def monthly_cells() -> dict[str, dict[date, dict[str, int]]]:
             checks_bulk=Count("pk", filter=Q(channel=EligibilityCheck.Channel.BULK)),
         )
     )
-    add(_cells(Lead.objects.all(), "created_at", "code_insee", **_routing_q()))
+    add(_cells(_requests(), "created_at", "code_insee", **_routing_q()))
     add(
         _cells(
             _operator_leads().filter(Exists(_responses())),
@@ -215,7 +239,9 @@ def monthly_cells() -> dict[str, dict[date, dict[str, int]]]:
     )
     # A project reaches a stage the month a status change to that stage is recorded.
     stage_rows = _cells(
-        LeadEvent.objects.filter(kind=LeadEvent.Kind.STATUS, to_status__in=PROJECT_STAGES),
+        LeadEvent.objects.filter(kind=LeadEvent.Kind.STATUS, to_status__in=PROJECT_STAGES).exclude(
+            lead__status=Lead.Status.SPAM
+        ),
         "created_at",
         "lead__code_insee",
         keys=("to_status",),
@@ -227,7 +253,7 @@ def monthly_cells() -> dict[str, dict[date, dict[str, int]]]:
         cell[key] = cell.get(key, 0) + row["n"]
     add(
         _cells(
-            Lead.objects.filter(
+            _requests().filter(
                 followup_answered_at__isnull=False, followup_contacted__isnull=False
             ),
             "followup_answered_at",
@@ -293,7 +319,7 @@ def series_of(cells, departements, national_only, current: date) -> list[dict]:
 def response_delays() -> list[tuple[str, datetime, float]]:
     """(département, creation, seconds to the first status change or reply by staff) of every
     operator lead that got a response. One GROUP BY over leads and their events."""
-    response = Q(events__kind__in=RESPONSE_KINDS, events__actor__isnull=False)
+    response = _response_q("events__")
     rows = (
         _operator_leads()
         .annotate(first_response=Min("events__created_at", filter=response))

@@ -39,7 +39,7 @@ def test_the_private_page_is_private(client):
     assert response.status_code == 200
     assert "Gérer votre fiche d’ambassadrice" in response.content.decode()
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert client.get("/ambassadeurs/gerer/un-faux-jeton/").status_code == 404
 

@@ -25,7 +25,7 @@ def test_a_new_lead_shows_as_in_progress_to_the_requester(client):
     assert "À traiter" not in html
     assert "Dalkia Île-de-France" in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
@@ -36,6 +36,7 @@ def test_a_new_lead_shows_as_in_progress_to_the_requester(client):
         (Lead.Status.CONTACTED, "Recontacté pour étude"),
         (Lead.Status.VOTED, "Voté en AG"),
         (Lead.Status.ABANDONED, "Abandonné par le demandeur"),
+        (Lead.Status.SPAM, "Non retenue"),
     ],
 )
 def test_the_requester_sees_the_status(client, status, label):

@@ -93,7 +93,7 @@ class Command(BaseCommand):
             )
 
     def _leads(self, count, days, rng, now, organisations, staff):
-        statuses = [s for s in Lead.Status if s != Lead.Status.MODERATION]
+        statuses = [s for s in Lead.Status if s not in Lead.WITHHELD_STATUSES]
         for start in range(0, count, BATCH):
             batch = []
             for _ in range(min(BATCH, count - start)):
