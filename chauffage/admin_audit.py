@@ -119,9 +119,9 @@ def describe_geometry(geometry: GEOSGeometry) -> str:
         f"{number_format(geometry.num_coords, force_grouping=True)} points",
     ]
     if area_m2:
-        parts.append(f"{number_format(area_m2 / 10_000, 2, force_grouping=True)} ha")
+        parts.append(f"{number_format(round(area_m2 / 10_000, 2), 2, force_grouping=True)} ha")
     elif length_m:
-        parts.append(f"{number_format(length_m / 1000, 2, force_grouping=True)} km")
+        parts.append(f"{number_format(round(length_m / 1000, 2), 2, force_grouping=True)} km")
     return ", ".join(parts)
 
 
