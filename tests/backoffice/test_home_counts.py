@@ -41,16 +41,11 @@ def counts(client) -> dict[str, tuple[int, str]]:
         return {}
     block = html.split('id="lead-counts"')[1].split("</table>")[0]
     rows = re.findall(
-        r'<th scope="row">\s*<a href="([^"]+)">([^<]+)</a>.*?'
-        r'<td class="lead-count"><a href="([^"]+)"[^>]*>(\d+)</a>',
+        r'<a href="([^"]+)"><span class="lead-label">([^<]+)</span>\s*'
+        r'<span class="lead-count">(\d+)</span></a>',
         block,
-        re.S,
     )
-    result = {}
-    for label_url, label, count_url, count in rows:
-        assert label_url == count_url
-        result[unescape(label)] = (int(count), unescape(label_url))
-    return result
+    return {unescape(label): (int(count), unescape(url)) for url, label, count in rows}
 
 
 def listed(client, url) -> set[int]:

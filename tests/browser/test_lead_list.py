@@ -101,3 +101,19 @@ def test_the_lead_list_fits_a_1280_pixel_screen_with_names_and_phones(
     assert phone.get_attribute("href") in {"tel:+262692123456", "tel:+33139901234"}
     assert first.locator("a[href^='mailto:']").count() == 1
     assert serious_accessibility_violations(page) == []
+
+
+def test_the_home_pages_counts_lead_to_the_filtered_list(page, national_team_member, long_leads):
+    user, device = national_team_member
+    log_in(page, user, device, path="/admin/")
+
+    counts = page.locator("#lead-counts")
+    triage = counts.get_by_role("link", name="Dans la file de tri")
+    # Leads 0, 3, 6 and 9 have no organisation; 0 and 6 are still "À traiter".
+    assert triage.locator(".lead-count").inner_text() == "2"
+    assert serious_accessibility_violations(page) == []
+
+    triage.click()
+    page.wait_for_url("**/admin/contacts/lead/?**")
+    assert page.locator("#result_list tbody tr").count() == 2
+    assert "File de tri" in page.locator("#result_list tbody").inner_text()
