@@ -88,3 +88,13 @@ def test_an_anonymised_lead_has_no_links(dalkia_client, dalkia):
     row = html.split('id="result_list"')[1].split("</table>")[0]
     assert "Demande anonymisée" in row
     assert "mailto:" not in row and "tel:" not in row
+
+
+def test_the_list_names_the_organisation_for_the_national_team_only(
+    dalkia_client, national_client, dalkia_lead
+):
+    operator = dalkia_client.get("/admin/contacts/lead/").content.decode()
+    national = national_client.get("/admin/contacts/lead/").content.decode()
+    assert "column-recipient" not in operator
+    assert "column-recipient" in national
+    assert '<td class="field-recipient">Dalkia Île-de-France</td>' in national
