@@ -2,8 +2,10 @@
 `tel:` in the international form (E.164), shown grouped the French way, always escaped."""
 
 import pytest
+from django.test import Client
 
 from contacts import phones, services
+from tests.backoffice.conftest import log_in
 from tests.contacts.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,10 +93,11 @@ def test_an_anonymised_lead_has_no_links(dalkia_client, dalkia):
 
 
 def test_the_list_names_the_organisation_for_the_national_team_only(
-    dalkia_client, national_client, dalkia_lead
+    dalkia_user, national_client, dalkia_lead
 ):
-    operator = dalkia_client.get("/admin/contacts/lead/").content.decode()
+    operator = log_in(Client(), dalkia_user).get("/admin/contacts/lead/").content.decode()
     national = national_client.get("/admin/contacts/lead/").content.decode()
+    assert "Camille Martin" in operator
     assert "column-recipient" not in operator
     assert "column-recipient" in national
     assert '<td class="field-recipient">Dalkia Île-de-France</td>' in national
