@@ -220,6 +220,8 @@ DEFAULT_FROM_EMAIL = env(
     default="France Chaleur Urbaine <ne-pas-repondre@france-chaleur-urbaine.beta.gouv.fr>",
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The Date header in Paris time, like every date the service shows.
+EMAIL_USE_LOCALTIME = True
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ What the requester sent is read-only. Staff act on a lead through the action for
 what and when (LeadEvent): there is no ModelAdmin save.
 """
 
+from urllib.parse import quote, urlencode
+
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -23,9 +25,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html
 
-from contacts import admin_forms, exports, services
+from chauffage.admin_audit import ValuesInJournal, describe_changes
+from contacts import admin_forms, exports, phones, services
 from contacts.models import (
     ApiToken,
     BulkJob,
@@ -81,7 +85,7 @@ class MembershipInline(NationalTeamOnly, admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(NationalTeamOnly, NotFoundWhenHidden, admin.ModelAdmin):
+class OrganisationAdmin(ValuesInJournal, NationalTeamOnly, NotFoundWhenHidden, admin.ModelAdmin):
     list_display = ["name", "kind", "email", "territory"]
     list_filter = ["kind"]
     search_fields = ["name", "email"]
@@ -132,6 +136,30 @@ class NetworkFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(network_id=self.value())
+        return queryset
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    """The leads still "À traiter": new ones, and those waiting longer than the reminder delay
+    (the home page's counts link here)."""
+
+    title = "délai de traitement"
+    parameter_name = "attente"
+    NEW = "nouvelle"
+    PENDING = "plus-de-7-jours"
+
+    def lookups(self, request, model_admin):
+        days = Lead.REMINDER_AFTER_DAYS
+        return [
+            (self.NEW, f"Nouvelles (moins de {days} jours)"),
+            (self.PENDING, f"À traiter depuis plus de {days} jours"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NEW:
+            return queryset.new_to_handle(timezone.now())
+        if self.value() == self.PENDING:
+            return queryset.pending_too_long(timezone.now())
         return queryset
 
 
@@ -231,8 +259,8 @@ REQUESTER_FIELDS = [
     "company_name",
     "first_name",
     "last_name",
-    "email",
-    "phone",
+    "email_link",
+    "phone_link",
 ]
 BUILDING_FIELDS = [
     "address_label",
@@ -264,18 +292,8 @@ FOLLOWUP_FIELDS = [
 
 @admin.register(Lead)
 class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
-    list_display = [
-        "received_on",
-        "address_label",
-        "commune",
-        "structure",
-        "status",
-        "heating_energy",
-        "dwellings",
-        "network",
-        "organisation",
-        "age_days",
-    ]
+    # What an operator reads to call back, in a table that fits a 1280 px screen.
+    list_display = ["received_on", "requester", "phone_link", "address_label", "verdict", "status"]
     list_display_links = ["received_on", "address_label"]
     list_select_related = ["organisation"]
     search_fields = ["first_name", "last_name", "email", "company_name", "address_label"]
@@ -319,7 +337,7 @@ class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def get_list_filter(self, request):
-        filters = [StatusFilter, NetworkFilter, "heating_energy", "heating_type"]
+        filters = [StatusFilter, WaitingFilter, NetworkFilter, "heating_energy", "heating_type"]
         if is_national_team(request.user):
             filters += [
                 ("organisation", admin.RelatedOnlyFieldListFilter),
@@ -330,21 +348,63 @@ class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
 
     # Columns -------------------------------------------------------------------------------
 
+    def get_list_display(self, request):
+        if is_national_team(request.user):
+            return [*self.list_display, "recipient"]
+        return self.list_display
+
     @admin.display(description="reçue le", ordering="created_at")
     def received_on(self, lead):
-        return timezone.localtime(lead.created_at).strftime("%d/%m/%Y")
+        moment = timezone.localtime(lead.created_at)
+        return format_html(
+            '{}<br><span class="lead-time">{}</span>', f"{moment:%d/%m/%Y}", f"{moment:%H:%M}"
+        )
 
-    @admin.display(description="commune", ordering="code_insee")
-    def commune(self, lead):
-        return services.commune_label(lead.address_label) or lead.code_insee
+    @admin.display(description="demandeur", ordering="last_name")
+    def requester(self, lead):
+        if lead.is_anonymised:
+            return "Demande anonymisée"
+        name = lead.requester_name or "(nom non indiqué)"
+        if lead.company_name:
+            name = f"{name} ({lead.company_name})"
+        if not lead.email:
+            return name
+        return format_html("{}<br>{}", name, self.email_link(lead))
 
-    @admin.display(description="réseau", ordering="network_id")
-    def network(self, lead):
-        return f"{lead.network_id} {lead.network_name}".strip()
+    @admin.display(description="adresse électronique")
+    def email_link(self, lead):
+        if not lead.email:
+            return self.get_empty_value_display()
+        href = "mailto:" + quote(lead.email, safe="@+")
+        return format_html('<a href="{}" class="lead-email">{}</a>', href, lead.email)
 
-    @admin.display(description="ancienneté (jours)", ordering="-created_at")
-    def age_days(self, lead):
-        return (timezone.now() - lead.created_at).days
+    @admin.display(description="téléphone")
+    def phone_link(self, lead):
+        if not lead.phone:
+            return self.get_empty_value_display()
+        number = phones.e164(lead.phone)
+        if not number:
+            return phones.grouped(lead.phone)
+        return format_html(
+            '<a href="tel:{}" class="lead-phone">{}</a>', number, phones.grouped(lead.phone)
+        )
+
+    @admin.display(description="éligibilité", ordering="distance_m")
+    def verdict(self, lead):
+        if lead.eligible is None:
+            verdict = "Adresse non localisée" if not lead.category else "Non évaluée"
+        else:
+            verdict = "Éligible" if lead.eligible else "Non éligible"
+        if lead.distance_m is None or not lead.network_id:
+            return verdict
+        distance = number_format(lead.distance_m, force_grouping=True)
+        return format_html("{}<br>{} m du réseau {}", verdict, distance, lead.network_id)
+
+    @admin.display(description="organisme", ordering="organisation__name")
+    def recipient(self, lead):
+        if lead.organisation is None:
+            return "File de tri"
+        return lead.organisation.name
 
     @admin.display(description="organisme destinataire")
     def organisation_name(self, lead):
@@ -355,6 +415,65 @@ class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
     @admin.display(description="catégorie d’éligibilité")
     def category_label(self, lead):
         return CATEGORY_LABELS.get(lead.category, lead.category)
+
+    # The back office's home page ------------------------------------------------------------
+
+    def home_counts(self, request) -> list[dict]:
+        """What waits for this staff member, counted among the leads they see (the list's own
+        queryset), each with the link to the list filtered the same way."""
+        if not self.has_view_permission(request):
+            return []
+        now = timezone.now()
+        visible = self.get_queryset(request)
+        counts = [
+            (
+                "Nouvelles demandes",
+                f"« {Lead.Status.NEW.label} », reçues il y a moins de "
+                f"{Lead.REMINDER_AFTER_DAYS} jours",
+                visible.new_to_handle(now),
+                {WaitingFilter.parameter_name: WaitingFilter.NEW},
+            ),
+            (
+                f"En attente depuis plus de {Lead.REMINDER_AFTER_DAYS} jours",
+                f"Toujours « {Lead.Status.NEW.label} » : le demandeur attend d’être recontacté",
+                visible.pending_too_long(now),
+                {WaitingFilter.parameter_name: WaitingFilter.PENDING},
+            ),
+        ]
+        if is_national_team(request.user):
+            counts += [
+                (
+                    "En modération",
+                    "Suspectées d’être indésirables : à libérer ou à laisser en modération",
+                    visible.filter(status=Lead.Status.MODERATION),
+                    {StatusFilter.parameter_name: Lead.Status.MODERATION},
+                ),
+                (
+                    "Dans la file de tri",
+                    f"« {Lead.Status.NEW.label} », adressées à aucun organisme : à réaffecter",
+                    visible.filter(organisation__isnull=True, status=Lead.Status.NEW),
+                    {
+                        "organisation__isnull": "True",
+                        StatusFilter.parameter_name: Lead.Status.NEW,
+                    },
+                ),
+                (
+                    "Réaffectation demandée",
+                    "Par l’organisme destinataire, motif à lire sur la demande",
+                    visible.filter(reassignment_requested_at__isnull=False),
+                    {ReassignmentRequestedFilter.parameter_name: "oui"},
+                ),
+            ]
+        changelist = reverse("admin:contacts_lead_changelist", current_app=self.admin_site.name)
+        return [
+            {
+                "label": label,
+                "help": help_text,
+                "count": queryset.count(),
+                "url": f"{changelist}?{urlencode(query)}",
+            }
+            for label, help_text, queryset, query in counts
+        ]
 
     # Change page: read-only, with the action forms ------------------------------------------
 
@@ -393,7 +512,7 @@ class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
             form = form_class(lead=lead, user=request.user)
             if slug == "renvoi-courriel" and not form.fields["email"].queryset.exists():
                 continue
-            if slug == "statut" and not form.fields["status"].choices:
+            if slug == "statut" and not form.statuses:
                 continue
             if slug == "reponse" and (lead.is_anonymised or lead.status in Lead.WITHHELD_STATUSES):
                 continue
@@ -591,7 +710,7 @@ class LogEntryAdmin(NationalTeamOnly, NotFoundWhenHidden, admin.ModelAdmin):
 
     @admin.display(description="modifications")
     def changes(self, entry):
-        return entry.get_change_message()
+        return describe_changes(entry)
 
 
 # --- Bulk eligibility tests and API keys (contacts/bulk*.py) ------------------------------------

@@ -10,6 +10,8 @@ from contacts import services
 from contacts.models import Lead, Organisation, OutgoingEmail, is_national_team
 
 TEXT_MAX = 5000
+NO_STATUS = ""
+NO_STATUS_LABEL = "— Choisir un statut —"
 
 
 def _text(label, help_text="", rows=5, required=True):
@@ -42,7 +44,10 @@ class StatusForm(LeadActionForm):
     submit = "Changer le statut"
     success = "Statut mis à jour."
 
-    status = forms.ChoiceField(label="Nouveau statut")
+    status = forms.ChoiceField(
+        label="Nouveau statut",
+        error_messages={"required": "Choisissez le nouveau statut."},
+    )
     note = _text(
         "Commentaire (facultatif)",
         "Visible de l’espace gestionnaire seulement, jamais envoyé au demandeur.",
@@ -53,12 +58,14 @@ class StatusForm(LeadActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         national = is_national_team(self.user)
-        self.fields["status"].choices = [
+        self.statuses = [
             (value, label)
             for value, label in Lead.Status.choices
             if value != self.lead.status
             and (national or value not in services.NATIONAL_TEAM_STATUSES)
         ]
+        # No status is preselected: submitting the form by mistake changes nothing.
+        self.fields["status"].choices = [(NO_STATUS, NO_STATUS_LABEL), *self.statuses]
         if self.lead.status == Lead.Status.MODERATION:
             self.fields["status"].help_text = (
                 "« Rejetée (indésirable) » : rien n’est envoyé, ni au demandeur ni à l’organisme, "

@@ -493,6 +493,11 @@ def duration_label(seconds: int | None) -> str:
     return f"environ {minutes} min" + (f" {rest:02d} s" if minutes < 10 else "")
 
 
+def _paris_iso(moment) -> str | None:
+    """ISO 8601 with the Europe/Paris offset (2026-03-02T00:30:00+01:00), like every time shown."""
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
 def status_json(job: BulkJob) -> dict:
     return {
         "id": job.pk,
@@ -507,9 +512,9 @@ def status_json(job: BulkJob) -> dict:
         "tested_rows": job.tested_rows,
         "eligible_rows": job.eligible_rows,
         "rejected_rows": job.rejected_rows,
-        "created_at": job.created_at.isoformat(),
-        "started_at": job.started_at.isoformat() if job.started_at else None,
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "created_at": _paris_iso(job.created_at),
+        "started_at": _paris_iso(job.started_at),
+        "finished_at": _paris_iso(job.finished_at),
         "failure_reason": job.failure_reason or None,
         "xlsx_ready": bool(job.result_xlsx),
         "xlsx_pending": xlsx_pending(job),

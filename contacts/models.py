@@ -187,6 +187,16 @@ class LeadQuerySet(OrganisationScopedQuerySet):
     def not_anonymised(self):
         return self.filter(anonymised_at__isnull=True)
 
+    def new_to_handle(self, now):
+        """ "À traiter" and received less than REMINDER_AFTER_DAYS days ago."""
+        since = now - timedelta(days=Lead.REMINDER_AFTER_DAYS)
+        return self.filter(status=Lead.Status.NEW, created_at__gt=since)
+
+    def pending_too_long(self, now):
+        """Still "À traiter" REMINDER_AFTER_DAYS days or more after the request."""
+        since = now - timedelta(days=Lead.REMINDER_AFTER_DAYS)
+        return self.filter(status=Lead.Status.NEW, created_at__lte=since)
+
     def due_for_reminder(self, now):
         return self.not_anonymised().filter(
             status=Lead.Status.NEW,
@@ -446,7 +456,7 @@ class LeadEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} — {self.created_at:%d/%m/%Y %H:%M}"
+        return f"{self.get_kind_display()} — {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
 
 
 class OutgoingEmail(models.Model):

@@ -3,12 +3,14 @@ networks under construction, priority zones, heat plants, addresses and deliveri
 
 Labels come from the models' verbose names (French). Geometries are edited on a Leaflet map
 (django-leaflet); list pages never load them (a national route weighs thousands of vertices).
+The journal keeps each edited field's old and new values (chauffage/admin_audit.py).
 """
 
 from django.contrib import admin
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from leaflet.admin import LeafletGeoAdmin
 
+from chauffage.admin_audit import ValuesInJournal
 from eligibility.importing import INSEE_CODE
 from eligibility.models import (
     CONDOMINIUM_ENERGIES,
@@ -63,7 +65,7 @@ class HasRouteFilter(admin.SimpleListFilter):
 
 
 @admin.register(HeatNetwork)
-class HeatNetworkAdmin(CommuneSearchMixin, LeafletGeoAdmin):
+class HeatNetworkAdmin(ValuesInJournal, CommuneSearchMixin, LeafletGeoAdmin):
     list_display = ["network_id", "name", "operator", "kind", "classified", "has_route"]
     list_filter = ["kind", "classified", "open_to_connections", HasRouteFilter]
     search_fields = ["network_id", "name", "operator", "commune_names"]
@@ -123,7 +125,7 @@ class HeatNetworkAdmin(CommuneSearchMixin, LeafletGeoAdmin):
 
 
 @admin.register(FutureNetwork)
-class FutureNetworkAdmin(CommuneSearchMixin, LeafletGeoAdmin):
+class FutureNetworkAdmin(ValuesInJournal, CommuneSearchMixin, LeafletGeoAdmin):
     list_display = ["official_id", "name", "operator", "planned_commissioning"]
     search_fields = ["official_id", "name", "operator"]
     readonly_fields = ["updated_at", "is_synthetic"]
@@ -146,7 +148,7 @@ class FutureNetworkAdmin(CommuneSearchMixin, LeafletGeoAdmin):
 
 
 @admin.register(PriorityZone)
-class PriorityZoneAdmin(LeafletGeoAdmin):
+class PriorityZoneAdmin(ValuesInJournal, LeafletGeoAdmin):
     list_display = ["official_id", "name", "power_threshold_kw"]
     search_fields = ["official_id", "name", "networks__network_id", "networks__name"]
     filter_horizontal = ["networks", "future_networks"]
@@ -157,7 +159,7 @@ class PriorityZoneAdmin(LeafletGeoAdmin):
 
 
 @admin.register(HeatPlant)
-class HeatPlantAdmin(LeafletGeoAdmin):
+class HeatPlantAdmin(ValuesInJournal, LeafletGeoAdmin):
     list_display = ["official_id", "__str__", "fuel", "power_mw", "operator", "network"]
     list_filter = ["role"]
     search_fields = ["official_id", "name", "operator", "fuel", "code_insee"]

@@ -3,6 +3,7 @@ département), with the time they were computed. The page reads one row; the com
 (seconds at national scale) runs in the background (stats.tasks, manage.py refresh_statistics)."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class StatisticsSnapshot(models.Model):
@@ -15,4 +16,4 @@ class StatisticsSnapshot(models.Model):
         verbose_name_plural = "chiffres calculés"
 
     def __str__(self):
-        return f"{self.territory} — {self.computed_at:%d/%m/%Y %H:%M}"
+        return f"{self.territory} — {timezone.localtime(self.computed_at):%d/%m/%Y %H:%M}"

@@ -5,6 +5,7 @@ import csv
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from chauffage.api import api_endpoint, json_error
@@ -129,7 +130,7 @@ def export_json(request):
         {
             "territory": data["territory"],
             "timezone": "Europe/Paris",
-            "computed_at": data["computed_at"].isoformat(),
+            "computed_at": timezone.localtime(data["computed_at"]).isoformat(),
             "fields": dict(queries.SERIES),
             "national_only": data["national_only"],
             "series": [
