@@ -273,7 +273,8 @@ class LeadForm(AddressFieldsMixin, DsfrBaseForm):
             (year, str(year)) for year in years
         ]
         if recipients:
-            self.fields["request_type"].help_text = recipients_help(recipients)
+            # DsfrBaseForm has already made the bound fields, which copied the help text.
+            self["request_type"].help_text = recipients_help(recipients)
 
     def get_context(self):
         # django-dsfr warns about how fields are marked; the asterisk of required fields is kept.
@@ -400,7 +401,7 @@ def _recipient(organisation, *, national: str) -> str:
     if organisation is None:
         return national
     if organisation.kind == organisation.Kind.OPERATOR:
-        return format_html("{}, gestionnaire du réseau", organisation.name)
+        return format_html("{} (gestionnaire du réseau)", organisation.name)
     return format_html("{}", organisation.name)
 
 
