@@ -100,15 +100,20 @@ def recipients(verdict, citycode: str) -> dict[str, Organisation | None]:
 
 
 ADVICE_CHOSEN = (
-    "Le demandeur a choisi des conseils neutres et gratuits (France Rénov’) : demande adressée "
-    "à l’espace conseil du territoire plutôt qu’au gestionnaire du réseau."
+    "Le demandeur a choisi des conseils neutres et gratuits (France Rénov’) : sa demande relève "
+    "de l’espace conseil du territoire"
 )
 
 
 def _route_advice(verdict, citycode: str) -> Routing:
-    """Advice: the energy agency of the commune, then of the département; else national triage."""
-    located = "Adresse non localisée" if verdict is None else _describe(verdict)
-    prefix = f"{located}. {ADVICE_CHOSEN} "
+    """Advice: the energy agency of the commune, then of the département; else national triage.
+    The reason says when the operator would have received a study or appointment request."""
+    if verdict is None:
+        prefix = f"Adresse non localisée. {ADVICE_CHOSEN}. "
+    elif verdict.network is not None and _goes_to_operator(verdict):
+        prefix = f"{_describe(verdict)}. {ADVICE_CHOSEN}, non du gestionnaire du réseau. "
+    else:
+        prefix = f"{_describe(verdict)}. {ADVICE_CHOSEN}. "
     if not citycode:
         return Routing(None, f"{prefix}Commune inconnue : file de tri de l’équipe nationale.")
     agencies = Organisation.objects.filter(kind=Organisation.Kind.ENERGY_AGENCY).order_by(

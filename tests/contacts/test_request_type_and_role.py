@@ -254,7 +254,7 @@ def test_the_notification_gives_the_type_the_role_and_the_replacement_month(
     }
     send(data)
     (notification,) = [m for m in mail.outbox if m.to == ["conseil@alec-95.example.fr"]]
-    assert "Objet de la demande : conseil france rénov’ (le demandeur souhaite des conseils" in (
+    assert "Objet de la demande : Conseil France Rénov’ (le demandeur souhaite des conseils" in (
         notification.body
     )
     assert "Demandeur : Camille Martin, copropriété, membre du conseil syndical" in (

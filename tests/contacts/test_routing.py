@@ -181,7 +181,19 @@ def test_an_eligible_requester_asking_for_advice_goes_to_the_agency_of_the_commu
     routing = route(verdict_at_sarcelles(), "95585", request_type=ADVICE)
     assert routing.organisation == agency
     assert "conseils neutres et gratuits (France Rénov’)" in routing.reason
+    assert "relève de l’espace conseil du territoire, non du gestionnaire du réseau" in (
+        routing.reason
+    )
     assert "commune 95585" in routing.reason
+
+
+def test_advice_far_from_any_network_does_not_mention_an_operator():
+    network_at(800)
+    agency = OrganisationFactory(energy_agency=True, communes=["95585"])
+    routing = route(verdict_at_sarcelles(), "95585", request_type=ADVICE)
+    assert routing.organisation == agency
+    assert "relève de l’espace conseil du territoire. Territoire" in routing.reason
+    assert "gestionnaire" not in routing.reason
 
 
 def test_an_appointment_request_keeps_the_operator_routing(sarcelles_network, dalkia):
