@@ -169,3 +169,17 @@ def test_a_missing_role_and_half_a_replacement_date_are_explained(page, sarcelle
         page.get_by_label("Votre rôle dans la copropriété").get_attribute("aria-invalid") == "true"
     )
     assert serious_accessibility_violations(page) == []
+
+
+def test_the_role_shows_for_a_condominium_and_the_company_for_a_professional(page, sarcelles):
+    page.goto("/demande-de-contact/")
+    role = page.get_by_label("Votre rôle dans la copropriété")
+    kind = page.get_by_label("Type de professionnel")
+    assert not role.is_visible() and not kind.is_visible()
+    page.get_by_text("Copropriété", exact=True).click()
+    assert role.is_visible() and not kind.is_visible()
+    page.get_by_text("Professionnel", exact=True).click()
+    assert kind.is_visible() and page.get_by_label("Nom de la société").is_visible()
+    assert not role.is_visible()
+    assert serious_accessibility_violations(page) == []
+    assert page.console_errors == []
