@@ -27,6 +27,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from chauffage.admin_audit import ValuesInJournal, describe_changes
 from contacts import admin_forms, exports, phones, services
@@ -253,6 +254,7 @@ class OutgoingEmailInline(LeadInlineMixin, admin.TabularInline):
         return queryset.filter(Q(kind__in=OutgoingEmail.TO_REQUESTER) | Q(recipient__in=own))
 
 
+REQUEST_FIELDS = ["request_type_wish", "requester_role"]
 REQUESTER_FIELDS = [
     "structure",
     "professional_kind",
@@ -270,6 +272,7 @@ BUILDING_FIELDS = [
     "dwellings",
     "floor_area_m2",
     "boiler_age_years",
+    "boiler_replacement",
     "general_assembly_date",
     "comment",
 ]
@@ -293,7 +296,15 @@ FOLLOWUP_FIELDS = [
 @admin.register(Lead)
 class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
     # What an operator reads to call back, in a table that fits a 1280 px screen.
-    list_display = ["received_on", "requester", "phone_link", "address_label", "verdict", "status"]
+    list_display = [
+        "received_on",
+        "requester",
+        "phone_link",
+        "address_label",
+        "verdict",
+        "request_type",
+        "status",
+    ]
     list_display_links = ["received_on", "address_label"]
     list_select_related = ["organisation"]
     search_fields = ["first_name", "last_name", "email", "company_name", "address_label"]
@@ -304,12 +315,15 @@ class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
     actions = ["export_csv", "export_xlsx"]
     inlines = [LeadEventInline, OutgoingEmailInline]
     fieldsets = [
+        ("Demande", {"fields": REQUEST_FIELDS}),
         ("Demandeur", {"fields": REQUESTER_FIELDS}),
         ("Bâtiment et chauffage", {"fields": BUILDING_FIELDS}),
         ("Éligibilité au moment de la demande", {"fields": ELIGIBILITY_FIELDS}),
         ("Orientation et suivi", {"fields": FOLLOWUP_FIELDS}),
     ]
-    readonly_fields = REQUESTER_FIELDS + BUILDING_FIELDS + ELIGIBILITY_FIELDS + FOLLOWUP_FIELDS
+    readonly_fields = (
+        REQUEST_FIELDS + REQUESTER_FIELDS + BUILDING_FIELDS + ELIGIBILITY_FIELDS + FOLLOWUP_FIELDS
+    )
     change_form_template = "admin/contacts/lead/change_form.html"
     change_list_template = "admin/contacts/lead/change_list.html"
 
@@ -337,7 +351,15 @@ class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def get_list_filter(self, request):
-        filters = [StatusFilter, WaitingFilter, NetworkFilter, "heating_energy", "heating_type"]
+        filters = [
+            StatusFilter,
+            WaitingFilter,
+            NetworkFilter,
+            "request_type",
+            "requester_role",
+            "heating_energy",
+            "heating_type",
+        ]
         if is_national_team(request.user):
             filters += [
                 ("organisation", admin.RelatedOnlyFieldListFilter),
@@ -411,6 +433,14 @@ class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
         if lead.organisation is None:
             return "File de tri de l’équipe nationale"
         return f"{lead.organisation.name} ({lead.organisation.get_kind_display().lower()})"
+
+    @admin.display(description="objet de la demande")
+    def request_type_wish(self, lead):
+        return capfirst(lead.request_type_wish)
+
+    @admin.display(description="remplacement de la chaudière prévu")
+    def boiler_replacement(self, lead):
+        return lead.boiler_replacement_month or "-"
 
     @admin.display(description="catégorie d’éligibilité")
     def category_label(self, lead):

@@ -49,11 +49,13 @@ COLUMNS = [
     ("date de la demande", lambda lead, now: _local(lead.created_at)),
     ("ancienneté (jours)", lambda lead, now: (now - lead.created_at).days),
     ("statut", lambda lead, now: lead.get_status_display()),
+    ("objet de la demande", lambda lead, now: lead.get_request_type_display()),
     ("adresse", lambda lead, now: lead.address_label),
     ("commune", lambda lead, now: commune_label(lead.address_label)),
     ("code INSEE", lambda lead, now: lead.code_insee),
     ("structure", lambda lead, now: lead.get_structure_display()),
     ("type de professionnel", lambda lead, now: lead.get_professional_kind_display()),
+    ("rôle du demandeur", lambda lead, now: lead.get_requester_role_display()),
     ("société", lambda lead, now: lead.company_name),
     ("prénom", lambda lead, now: lead.first_name),
     ("nom", lambda lead, now: lead.last_name),
@@ -64,6 +66,7 @@ COLUMNS = [
     ("nombre de logements", lambda lead, now: lead.dwellings),
     ("surface chauffée (m²)", lambda lead, now: lead.floor_area_m2),
     ("âge de la chaudière (ans)", lambda lead, now: lead.boiler_age_years),
+    ("remplacement de la chaudière prévu", lambda lead, now: lead.boiler_replacement_date),
     ("assemblée générale prévue", lambda lead, now: lead.general_assembly_date),
     ("commentaire", lambda lead, now: lead.comment),
     ("éligible", lambda lead, now: _yes_no(lead.eligible)),
@@ -78,6 +81,8 @@ COLUMNS = [
     ("dernière activité", lambda lead, now: _local(lead.last_activity_at)),
 ]
 HEADERS = [header for header, _ in COLUMNS]
+# Dates known to the month only.
+MONTH_COLUMNS = {"remplacement de la chaudière prévu"}
 
 
 def rows(leads: Iterable[Lead], *, now=None):
@@ -87,13 +92,13 @@ def rows(leads: Iterable[Lead], *, now=None):
         yield [neutralise(value(lead, now)) for _, value in COLUMNS]
 
 
-def _csv_cell(value):
+def _csv_cell(value, header=""):
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return value.strftime("%m/%Y" if header in MONTH_COLUMNS else "%d/%m/%Y")
     return value
 
 
@@ -102,7 +107,9 @@ def to_csv(leads, *, now=None) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADERS)
     for row in rows(leads, now=now):
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow(
+            [_csv_cell(value, header) for header, value in zip(HEADERS, row, strict=True)]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -117,6 +124,7 @@ def to_xlsx(leads, *, now=None) -> bytes:
         "date de la demande": "DD/MM/YYYY HH:MM",
         "dernière activité": "DD/MM/YYYY HH:MM",
         "assemblée générale prévue": "DD/MM/YYYY",
+        "remplacement de la chaudière prévu": "MM/YYYY",
     }
     for header, number_format in formats.items():
         for cell in sheet[get_column_letter(HEADERS.index(header) + 1)][1:]:

@@ -1,11 +1,13 @@
 """The contact request form: what the requester types, validated with messages in French."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.forms import Form
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from dsfr.forms import DsfrBaseForm
 
 from chauffage.forms import integer_field
@@ -37,6 +39,45 @@ def normalise_phone(value: str) -> str:
     return ""
 
 
+REQUEST_TYPE_CHOICES = [
+    (value, capfirst(Lead.REQUEST_TYPE_WISHES[value])) for value in Lead.RequestType.values
+]
+REQUEST_TYPE_HELP = (
+    "Une étude, un devis ou un rendez-vous : le gestionnaire du réseau de chaleur proche de "
+    "votre adresse (sans réseau proche, un conseiller en énergie de votre territoire). "
+    "Des conseils : l’espace conseil France Rénov’ de votre territoire."
+)
+# The roles a condominium's requester chooses from; a professional's role is their kind.
+CONDOMINIUM_ROLES = [
+    Lead.Role.COUNCIL_MEMBER,
+    Lead.Role.CO_OWNER,
+    Lead.Role.SYNDIC_VOLUNTEER,
+    Lead.Role.SYNDIC_PROFESSIONAL,
+    Lead.Role.OTHER,
+]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+# How far the planned boiler replacement may be: a year back (overdue), ten years ahead.
+REPLACEMENT_YEARS_BACK = 1
+REPLACEMENT_YEARS_AHEAD = 10
+
+
+def _first_of_month(day: date, *, years: int = 0) -> date:
+    return date(day.year + years, day.month, 1)
+
+
 def _messages(label: str, *, feminine: bool = False, **extra) -> dict:
     article = "la" if feminine else "le"
     return {"required": f"Indiquez {article} {label}.", **extra}
@@ -47,9 +88,24 @@ def _integer(label, *, required=False, **options):
 
 
 class LeadForm(AddressFieldsMixin, DsfrBaseForm):
-    """Address and hidden coordinates as in the eligibility form, then the building, the heating
-    and the requester."""
+    """What the requester wants, the address and hidden coordinates as in the eligibility form,
+    then the building, the heating and the requester.
 
+    `recipients` (from the result page: {"operator": Organisation | None, "advice":
+    Organisation | None}, see routing.recipients) says in the form who will receive each kind
+    of request."""
+
+    request_type = forms.ChoiceField(
+        label="Que souhaitez-vous\u00a0?",
+        choices=REQUEST_TYPE_CHOICES,
+        widget=forms.RadioSelect,
+        help_text=REQUEST_TYPE_HELP,
+        error_messages={
+            "required": "Indiquez ce que vous souhaitez : une étude ou un devis, un rendez-vous "
+            "ou des conseils.",
+            "invalid_choice": "Choisissez l’une des demandes proposées.",
+        },
+    )
     structure = forms.ChoiceField(
         label="Vous êtes",
         choices=Lead.Structure.choices,
@@ -58,6 +114,13 @@ class LeadForm(AddressFieldsMixin, DsfrBaseForm):
             "required": "Indiquez si vous représentez une copropriété, une maison ou un professionnel.",
             "invalid_choice": "Choisissez l’une des réponses proposées.",
         },
+    )
+    requester_role = forms.ChoiceField(
+        label="Votre rôle dans la copropriété",
+        help_text="Obligatoire pour une copropriété.",
+        choices=[("", "Choisir dans la liste"), *[(r.value, r.label) for r in CONDOMINIUM_ROLES]],
+        required=False,
+        error_messages={"invalid_choice": "Choisissez l’un des rôles proposés."},
     )
     professional_kind = forms.ChoiceField(
         label="Type de professionnel",
@@ -166,6 +229,24 @@ class LeadForm(AddressFieldsMixin, DsfrBaseForm):
         error_messages={"invalid": "Indiquez une date valide, au format JJ/MM/AAAA."},
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    # The planned boiler replacement, to the month: what people know (a <input type="month">
+    # is a plain text box in several browsers).
+    boiler_replacement_month = forms.TypedChoiceField(
+        label="Mois",
+        choices=[("", "Mois"), *[(n, name) for n, name in enumerate(MONTHS, start=1)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choisissez un mois de la liste."},
+    )
+    boiler_replacement_year = forms.TypedChoiceField(
+        label="Année",
+        choices=[],  # set in __init__, around the current year
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Choisissez une année de la liste."},
+    )
     comment = forms.CharField(
         label="Commentaire (facultatif)",
         help_text="Votre projet, vos questions, vos disponibilités. 3 000 caractères au plus.",
@@ -183,6 +264,17 @@ class LeadForm(AddressFieldsMixin, DsfrBaseForm):
     )
     # Honeypot: hidden from people and screen readers; robots fill it in.
     site_web = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, recipients: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        years = range(this_year - REPLACEMENT_YEARS_BACK, this_year + REPLACEMENT_YEARS_AHEAD + 1)
+        self.fields["boiler_replacement_year"].choices = [("", "Année")] + [
+            (year, str(year)) for year in years
+        ]
+        if recipients:
+            # DsfrBaseForm has already made the bound fields, which copied the help text.
+            self["request_type"].help_text = recipients_help(recipients)
 
     def get_context(self):
         # django-dsfr warns about how fields are marked; the asterisk of required fields is kept.
@@ -212,6 +304,41 @@ class LeadForm(AddressFieldsMixin, DsfrBaseForm):
             )
         return value
 
+    def _clean_boiler_replacement(self, data) -> None:
+        """Month and year together, a year back at most, ten years ahead at most."""
+        month = data.get("boiler_replacement_month")
+        year = data.get("boiler_replacement_year")
+        data["boiler_replacement_date"] = None
+        if {"boiler_replacement_month", "boiler_replacement_year"} & set(self.errors):
+            return
+        if month is None and year is None:
+            return
+        if year is None:
+            self.add_error(
+                "boiler_replacement_year", "Indiquez aussi l’année du remplacement prévu."
+            )
+            return
+        if month is None:
+            self.add_error(
+                "boiler_replacement_month", "Indiquez aussi le mois du remplacement prévu."
+            )
+            return
+        planned = date(year, month, 1)
+        today = timezone.localdate()
+        if planned < _first_of_month(today, years=-REPLACEMENT_YEARS_BACK):
+            self.add_error(
+                "boiler_replacement_month",
+                "Le remplacement prévu ne peut pas dater de plus d’un an : indiquez la date à "
+                "venir, ou laissez ces champs vides.",
+            )
+        elif planned > _first_of_month(today, years=REPLACEMENT_YEARS_AHEAD):
+            self.add_error(
+                "boiler_replacement_year",
+                "Le remplacement prévu doit être dans les dix prochaines années.",
+            )
+        else:
+            data["boiler_replacement_date"] = planned
+
     def clean_first_name(self):
         return self.cleaned_data["first_name"].strip()
 
@@ -220,7 +347,14 @@ class LeadForm(AddressFieldsMixin, DsfrBaseForm):
 
     def clean(self):
         data = super().clean()  # AddressFieldsMixin drops coordinates of another label
+        self._clean_boiler_replacement(data)
         structure = data.get("structure")
+        if (
+            structure == Lead.Structure.CONDOMINIUM
+            and not data.get("requester_role")
+            and "requester_role" not in self.errors
+        ):
+            self.add_error("requester_role", "Indiquez votre rôle dans la copropriété.")
         if structure == Lead.Structure.PROFESSIONAL:
             if not data.get("professional_kind"):
                 self.add_error("professional_kind", "Indiquez le type de professionnel.")
@@ -238,7 +372,11 @@ class LeadForm(AddressFieldsMixin, DsfrBaseForm):
         """The keyword arguments of services.create_lead that come from the form."""
         data = self.cleaned_data
         professional = data["structure"] == Lead.Structure.PROFESSIONAL
+        condominium = data["structure"] == Lead.Structure.CONDOMINIUM
         return {
+            "request_type": data["request_type"],
+            # A professional's role is their kind (services.create_lead); a house has none.
+            "requester_role": data["requester_role"] if condominium else "",
             "structure": data["structure"],
             "professional_kind": data["professional_kind"] if professional else "",
             "company_name": data["company_name"].strip() if professional else "",
@@ -252,7 +390,32 @@ class LeadForm(AddressFieldsMixin, DsfrBaseForm):
             "floor_area_m2": data["floor_area_m2"],
             "boiler_age_years": data["boiler_age_years"],
             "general_assembly_date": data["general_assembly_date"],
+            "boiler_replacement_date": data["boiler_replacement_date"],
             "comment": data["comment"].strip(),
             "consent": data["consent"],
             "honeypot": data["site_web"],
         }
+
+
+def _recipient(organisation, *, national: str) -> str:
+    if organisation is None:
+        return national
+    if organisation.kind == organisation.Kind.OPERATOR:
+        return format_html("{} (gestionnaire du réseau)", organisation.name)
+    return format_html("{}", organisation.name)
+
+
+def recipients_help(recipients: dict) -> str:
+    """Who will receive each kind of request for this address, as the field's hint (HTML,
+    escaped here)."""
+    national = "l’équipe nationale de France Chaleur Urbaine, qui l’oriente"
+    return format_html(
+        "Pour cette adresse, votre demande sera transmise à {} pour une étude, un devis ou un "
+        "rendez-vous, et à {} pour des conseils.",
+        _recipient(recipients.get("operator"), national=national),
+        _recipient(
+            recipients.get("advice"),
+            national="l’équipe nationale de France Chaleur Urbaine, qui la transmet au "
+            "conseiller de votre territoire",
+        ),
+    )

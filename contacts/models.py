@@ -23,6 +23,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from eligibility.models import FutureNetwork, HeatNetwork
@@ -239,6 +240,45 @@ class Lead(models.Model):
         DESIGN_OFFICE = "design_office", "Bureau d’études"
         OTHER = "other", "Autre"
 
+    class RequestType(models.TextChoices):
+        """What the requester asks for. Study and appointment go to the network's operator
+        (routing rules of product.md); advice goes to the advice desk of the territory."""
+
+        QUOTE = "quote", "Étude ou devis du gestionnaire"
+        APPOINTMENT = "appointment", "Rendez-vous avec le gestionnaire"
+        ADVICE = "advice", "Conseil France Rénov’"
+
+    class Role(models.TextChoices):
+        """The requester's role for the building: asked of condominiums, derived from the kind
+        of professional (PROFESSIONAL_ROLES); not asked for a house."""
+
+        COUNCIL_MEMBER = "council_member", "Membre du conseil syndical"
+        CO_OWNER = "co_owner", "Copropriétaire"
+        SYNDIC_PROFESSIONAL = "syndic_professional", "Syndic professionnel"
+        SYNDIC_VOLUNTEER = "syndic_volunteer", "Syndic bénévole"
+        SOCIAL_LANDLORD = "social_landlord", "Bailleur social"
+        TERTIARY_MANAGER = "tertiary_manager", "Gestionnaire de bâtiments tertiaires"
+        DESIGN_OFFICE = "design_office", "Bureau d’études"
+        OTHER = "other", "Autre"
+
+    # What the requester asked for, as the form put it (lower case: "Vous souhaitez : …").
+    REQUEST_TYPE_WISHES = {
+        RequestType.QUOTE: "être recontacté par le gestionnaire du réseau pour une étude ou "
+        "un devis",
+        RequestType.APPOINTMENT: "un rendez-vous avec le gestionnaire du réseau",
+        RequestType.ADVICE: "des conseils neutres et gratuits d’un conseiller France Rénov’ "
+        "(espace conseil de votre territoire)",
+    }
+
+    # A professional's kind is their role.
+    PROFESSIONAL_ROLES = {
+        ProfessionalKind.SYNDIC: Role.SYNDIC_PROFESSIONAL,
+        ProfessionalKind.SOCIAL_LANDLORD: Role.SOCIAL_LANDLORD,
+        ProfessionalKind.TERTIARY_MANAGER: Role.TERTIARY_MANAGER,
+        ProfessionalKind.DESIGN_OFFICE: Role.DESIGN_OFFICE,
+        ProfessionalKind.OTHER: Role.OTHER,
+    }
+
     class HeatingEnergy(models.TextChoices):
         GAS = "gas", "Gaz"
         OIL = "oil", "Fioul"
@@ -266,6 +306,23 @@ class Lead(models.Model):
     # for good).
     WITHHELD_STATUSES = frozenset({Status.MODERATION, Status.SPAM})
 
+    # What the requester asks for, and who they are for the building.
+    request_type = models.CharField(
+        "objet de la demande",
+        max_length=20,
+        choices=RequestType.choices,
+        default=RequestType.QUOTE,
+        db_index=True,
+        help_text="Les demandes antérieures à ce choix sont des demandes d’étude ou de devis.",
+    )
+    requester_role = models.CharField(
+        "rôle du demandeur",
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text="Vide : maison individuelle, ou demande antérieure à cette question.",
+    )
+
     # The requester's building and heating.
     structure = models.CharField("structure", max_length=20, choices=Structure.choices)
     professional_kind = models.CharField(
@@ -287,6 +344,12 @@ class Lead(models.Model):
     )
     general_assembly_date = models.DateField(
         "date de l’assemblée générale prévue", null=True, blank=True
+    )
+    boiler_replacement_date = models.DateField(
+        "remplacement de la chaudière prévu",
+        null=True,
+        blank=True,
+        help_text="Au mois près : le premier jour du mois indiqué.",
     )
     comment = models.TextField("commentaire", blank=True)
     consent = models.BooleanField("consentement au traitement des données", default=False)
@@ -363,7 +426,12 @@ class Lead(models.Model):
             models.CheckConstraint(
                 condition=Q(consent=True) | Q(anonymised_at__isnull=False),
                 name="lead_consent_given",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(boiler_replacement_date__isnull=True)
+                | Q(boiler_replacement_date__day=1),
+                name="lead_boiler_replacement_month",
+            ),
         ]
 
     def __str__(self):
@@ -377,6 +445,18 @@ class Lead(models.Model):
         if self.status == self.Status.SPAM:
             return "Non retenue"
         return self.get_status_display()
+
+    @property
+    def boiler_replacement_month(self) -> str:
+        """The planned replacement as people say it: "mars 2027"; "" when not given."""
+        if self.boiler_replacement_date is None:
+            return ""
+        return date_format(self.boiler_replacement_date, "F Y")
+
+    @property
+    def request_type_wish(self) -> str:
+        """What the requester asked for, in their words (lower case)."""
+        return self.REQUEST_TYPE_WISHES.get(self.request_type, "")
 
     @property
     def requester_name(self) -> str:

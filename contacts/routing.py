@@ -5,6 +5,10 @@
    département.
 3. Otherwise nobody: the national team's triage queue.
 
+A requester who asks for advice (France Rénov’) rather than a study, a quote or an appointment
+with the operator goes to the energy agency (advice desk) of the commune, then of the
+département, even when the address is eligible; otherwise to the national triage queue.
+
 A network without a known route in the commune goes to its operator too: the verdict itself says
 that only the operator can tell whether the address can be connected.
 
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.formats import number_format
 
-from contacts.models import Organisation, departement_of
+from contacts.models import Lead, Organisation, departement_of
 
 NEAR_NETWORK_M = 500
 # A client address that already sent this many leads within BURST_WINDOW_MINUTES is suspect.
@@ -45,10 +49,12 @@ class Routing:
     reason: str
 
 
-def route(verdict, citycode: str) -> Routing:
+def route(verdict, citycode: str, *, request_type: str = Lead.RequestType.QUOTE) -> Routing:
     """The organisation a lead goes to, and why. `verdict` is an eligibility Verdict (or any
     object with `eligible`, `category`, `distance_m` and `network`: `pk`, `id`, `name`,
     `operator`, `kind`), or None when the address could not be located."""
+    if request_type == Lead.RequestType.ADVICE:
+        return _route_advice(verdict, citycode)
     network = getattr(verdict, "network", None)
     prefix = ""
     if verdict is None:
@@ -82,6 +88,52 @@ def route(verdict, citycode: str) -> Routing:
             f"{departement} : file de tri de l’équipe nationale.",
         )
     return Routing(None, f"{prefix}Commune inconnue : file de tri de l’équipe nationale.")
+
+
+def recipients(verdict, citycode: str) -> dict[str, Organisation | None]:
+    """Who would receive a request for this address: {"operator": for a study, a quote or an
+    appointment; "advice": for advice}, None for the national triage queue. For the form."""
+    return {
+        "operator": route(verdict, citycode).organisation,
+        "advice": route(verdict, citycode, request_type=Lead.RequestType.ADVICE).organisation,
+    }
+
+
+ADVICE_CHOSEN = (
+    "Le demandeur a choisi des conseils neutres et gratuits (France Rénov’) : sa demande relève "
+    "de l’espace conseil du territoire"
+)
+
+
+def _route_advice(verdict, citycode: str) -> Routing:
+    """Advice: the energy agency of the commune, then of the département; else national triage.
+    The reason says when the operator would have received a study or appointment request."""
+    if verdict is None:
+        prefix = f"Adresse non localisée. {ADVICE_CHOSEN}. "
+    elif verdict.network is not None and _goes_to_operator(verdict):
+        prefix = f"{_describe(verdict)}. {ADVICE_CHOSEN}, non du gestionnaire du réseau. "
+    else:
+        prefix = f"{_describe(verdict)}. {ADVICE_CHOSEN}. "
+    if not citycode:
+        return Routing(None, f"{prefix}Commune inconnue : file de tri de l’équipe nationale.")
+    agencies = Organisation.objects.filter(kind=Organisation.Kind.ENERGY_AGENCY).order_by(
+        "name", "pk"
+    )
+    commune = agencies.filter(communes__contains=[citycode]).first()
+    if commune is not None:
+        return Routing(commune, f"{prefix}Territoire : l’organisme couvre la commune {citycode}.")
+    departement = departement_of(citycode)
+    by_departement = agencies.filter(departements__contains=[departement]).first()
+    if by_departement is not None:
+        return Routing(
+            by_departement,
+            f"{prefix}Territoire : l’organisme couvre le département {departement}.",
+        )
+    return Routing(
+        None,
+        f"{prefix}Aucun espace conseil ne couvre la commune {citycode} ni le département "
+        f"{departement} : file de tri de l’équipe nationale.",
+    )
 
 
 def _goes_to_operator(verdict) -> bool:

@@ -59,6 +59,8 @@ def create_lead(
     heating_type: str,
     consent: bool,
     address_label: str,
+    request_type: str = Lead.RequestType.QUOTE,
+    requester_role: str = "",
     professional_kind: str = "",
     company_name: str = "",
     phone: str = "",
@@ -66,6 +68,7 @@ def create_lead(
     floor_area_m2: int | None = None,
     boiler_age_years: int | None = None,
     general_assembly_date: date | None = None,
+    boiler_replacement_date: date | None = None,
     comment: str = "",
     lat: float | None = None,
     lon: float | None = None,
@@ -81,9 +84,19 @@ def create_lead(
     the same address (same label, or within 20 m) in the last 30 days. Without coordinates the
     lead is saved all the same and goes to the national triage queue. `verdict` is computed from
     the coordinates when not given. Emails are sent after the commit, by background tasks.
+
+    `request_type` (Lead.RequestType) chooses the routing: advice goes to the territory's
+    energy agency. A professional's role is their kind when `requester_role` is not given; the
+    planned boiler replacement is kept to the month (first day).
     """
     if not consent:
         raise ValueError("A lead needs the requester's consent.")
+    if request_type not in Lead.RequestType.values:
+        raise ValueError(f"Unknown request type: {request_type!r}.")
+    if not requester_role and structure == Lead.Structure.PROFESSIONAL:
+        requester_role = Lead.PROFESSIONAL_ROLES.get(professional_kind, "")
+    if boiler_replacement_date is not None:
+        boiler_replacement_date = boiler_replacement_date.replace(day=1)
     now = now or timezone.now()
     email = email.strip()
     location = Point(lon, lat, srid=4326) if lat is not None and lon is not None else None
@@ -100,7 +113,7 @@ def create_lead(
             citycode = (verdict.citycode if verdict else "") or commune_at(lat=lat, lon=lon)
         if location is not None and verdict is None:
             verdict = evaluate(lat=lat, lon=lon, citycode=citycode)
-        routing = route(verdict, citycode)
+        routing = route(verdict, citycode, request_type=request_type)
 
         ip_hash = hash_ip(request_ip)
         recent = (
@@ -122,6 +135,8 @@ def create_lead(
 
         network = verdict.network if verdict is not None else None
         lead = Lead.objects.create(
+            request_type=request_type,
+            requester_role=requester_role,
             structure=structure,
             professional_kind=professional_kind,
             company_name=company_name,
@@ -135,6 +150,7 @@ def create_lead(
             floor_area_m2=floor_area_m2,
             boiler_age_years=boiler_age_years,
             general_assembly_date=general_assembly_date,
+            boiler_replacement_date=boiler_replacement_date,
             comment=comment,
             consent=True,
             consent_at=now,
@@ -662,7 +678,8 @@ def commune_label(address_label: str) -> str:
 
 def anonymise_lead(*, lead: Lead, reason: str, now=None) -> None:
     """Blanks the personal data of a lead and its emails; keeps what /stats needs (commune,
-    building, heating, verdict, routing, statuses and their dates)."""
+    building, heating, request type, role, planned boiler replacement month, verdict, routing,
+    statuses and their dates)."""
     now = now or timezone.now()
     with transaction.atomic():
         lead.first_name = lead.last_name = lead.email = lead.phone = ""

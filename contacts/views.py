@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from chauffage import ratelimit
-from contacts import emails, services
+from contacts import emails, routing, services
 from contacts.forms import LeadForm
 from contacts.models import Lead, OutgoingEmail
 from eligibility import geocoding
@@ -56,7 +56,13 @@ def _prefill(request) -> tuple[dict, object | None]:
 def lead_form(request):
     if request.method != "POST":
         initial, verdict = _prefill(request)
-        return _render_form(request, LeadForm(initial=initial), verdict=verdict)
+        recipients = (
+            routing.recipients(verdict, initial.get("citycode") or verdict.citycode or "")
+            if verdict is not None
+            else None
+        )
+        form = LeadForm(initial=initial, recipients=recipients)
+        return _render_form(request, form, verdict=verdict)
 
     wait = ratelimit.hit(request, ratelimit.from_setting("forms", settings.RATELIMIT_FORMS))
     if wait:

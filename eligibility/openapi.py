@@ -275,6 +275,20 @@ _STATS_SERIES = {
     "ambassadors_published": "Ambassadeurs publiés",
     "messages_relayed": "Messages relayés aux ambassadeurs",
     "downloads": "Documents téléchargés",
+    "leads_quote": "Demandes d’étude ou de devis au gestionnaire",
+    "leads_appointment": "Demandes de rendez-vous avec le gestionnaire",
+    "leads_advice": "Demandes de conseils France Rénov’",
+    "leads_role_council_member": "Demandes de membres du conseil syndical",
+    "leads_role_co_owner": "Demandes de copropriétaires",
+    "leads_role_syndic_professional": "Demandes de syndics professionnels",
+    "leads_role_syndic_volunteer": "Demandes de syndics bénévoles",
+    "leads_role_social_landlord": "Demandes de bailleurs sociaux",
+    "leads_role_tertiary_manager": "Demandes de gestionnaires de bâtiments tertiaires",
+    "leads_role_design_office": "Demandes de bureaux d’études",
+    "leads_role_other": "Demandes d’un autre rôle",
+    "leads_replacement_within_1y": "Remplacement de chaudière prévu dans les 12 mois",
+    "leads_replacement_1_to_3y": "Remplacement de chaudière prévu dans 1 à 3 ans",
+    "leads_replacement_beyond_3y": "Remplacement de chaudière prévu dans 3 ans ou plus",
 }
 _STATS_NATIONAL_ONLY = ["downloads"]
 _STATS_PARAMETERS = [

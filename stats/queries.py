@@ -33,7 +33,8 @@ from django.db.models import (
     Q,
     Sum,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 
 from ambassadors.models import Ambassador, Message
@@ -82,8 +83,54 @@ SERIES = [
     ("ambassadors_published", "Ambassadeurs publiés"),
     ("messages_relayed", "Messages relayés aux ambassadeurs"),
     ("downloads", "Documents téléchargés"),
+    # What requesters ask for, who they are, when their boiler is to be replaced. Leads sent
+    # before the form asked are study or quote requests, without a role or a date.
+    ("leads_quote", "Demandes d’étude ou de devis au gestionnaire"),
+    ("leads_appointment", "Demandes de rendez-vous avec le gestionnaire"),
+    ("leads_advice", "Demandes de conseils France Rénov’"),
+    ("leads_role_council_member", "Demandes de membres du conseil syndical"),
+    ("leads_role_co_owner", "Demandes de copropriétaires"),
+    ("leads_role_syndic_professional", "Demandes de syndics professionnels"),
+    ("leads_role_syndic_volunteer", "Demandes de syndics bénévoles"),
+    ("leads_role_social_landlord", "Demandes de bailleurs sociaux"),
+    ("leads_role_tertiary_manager", "Demandes de gestionnaires de bâtiments tertiaires"),
+    ("leads_role_design_office", "Demandes de bureaux d’études"),
+    ("leads_role_other", "Demandes d’un autre rôle"),
+    ("leads_replacement_within_1y", "Remplacement de chaudière prévu dans les 12 mois"),
+    ("leads_replacement_1_to_3y", "Remplacement de chaudière prévu dans 1 à 3 ans"),
+    ("leads_replacement_beyond_3y", "Remplacement de chaudière prévu dans 3 ans ou plus"),
 ]
 SERIES_KEYS = [key for key, _ in SERIES]
+# The breakdowns of the leads shown on /stats: (slug, caption, first column, [(key, label)],
+# label of the leads left out: role or date not given, or None).
+BREAKDOWNS = [
+    (
+        "objet",
+        "Demandes de contact par objet",
+        "Objet de la demande",
+        [(f"leads_{value}", label) for value, label in Lead.RequestType.choices],
+        None,
+    ),
+    (
+        "role",
+        "Demandes de contact par rôle du demandeur",
+        "Rôle du demandeur",
+        [(f"leads_role_{value}", label) for value, label in Lead.Role.choices],
+        "Non demandé (maison individuelle) ou non renseigné",
+    ),
+    (
+        "remplacement",
+        "Demandes de contact par échéance du remplacement de la chaudière, comptée depuis la "
+        "demande",
+        "Remplacement prévu",
+        [
+            ("leads_replacement_within_1y", "Dans les 12 mois"),
+            ("leads_replacement_1_to_3y", "Dans 1 à 3 ans"),
+            ("leads_replacement_beyond_3y", "Dans 3 ans ou plus"),
+        ],
+        "Date non indiquée",
+    ),
+]
 # Series whose records carry no territory (a download is a document and a day, nothing else):
 # given for France only; under a filter their values are None (null in JSON, empty in CSV).
 NATIONAL_ONLY = ["downloads"]
@@ -179,6 +226,36 @@ def _routing_q():
     }
 
 
+def _replacement_months_ahead():
+    """Months from the request (Paris month) to the planned boiler replacement."""
+    planned = "boiler_replacement_date"
+    return (ExtractYear(planned) - ExtractYear("created_at", tzinfo=PARIS)) * 12 + (
+        ExtractMonth(planned) - ExtractMonth("created_at", tzinfo=PARIS)
+    )
+
+
+def _request_q():
+    """Conditional counts of what leads ask for, their requesters' role and how soon after the
+    request the boiler is to be replaced (a replacement planned in a past month counts as
+    within the year)."""
+    ahead = _replacement_months_ahead()
+    return {
+        **{
+            f"leads_{value}": Count("pk", filter=Q(request_type=value))
+            for value in Lead.RequestType.values
+        },
+        **{
+            f"leads_role_{value}": Count("pk", filter=Q(requester_role=value))
+            for value in Lead.Role.values
+        },
+        "leads_replacement_within_1y": Count("pk", filter=LessThan(ahead, 12)),
+        "leads_replacement_1_to_3y": Count(
+            "pk", filter=GreaterThanOrEqual(ahead, 12) & LessThan(ahead, 36)
+        ),
+        "leads_replacement_beyond_3y": Count("pk", filter=GreaterThanOrEqual(ahead, 36)),
+    }
+
+
 def _response_q(prefix: str = "") -> Q:
     """A response by staff, on LeadEvent (or through `prefix`, e.g. "events__"): a reply, or a
     status change between two statuses of real requests (not a moderation decision)."""
@@ -228,7 +305,7 @@ def monthly_cells() -> dict[str, dict[date, dict[str, int]]]:
             checks_bulk=Count("pk", filter=Q(channel=EligibilityCheck.Channel.BULK)),
         )
     )
-    add(_cells(_requests(), "created_at", "code_insee", **_routing_q()))
+    add(_cells(_requests(), "created_at", "code_insee", **_routing_q(), **_request_q()))
     add(
         _cells(
             _operator_leads().filter(Exists(_responses())),
@@ -562,10 +639,18 @@ def _stored(territory: Territory) -> tuple[datetime, dict] | None:
     )
 
 
+def _has_every_series(data: dict) -> bool:
+    return set(SERIES_KEYS) <= set(data.get("since_launch", {}))
+
+
 def statistics(now: datetime | None = None, territory: Territory = FRANCE) -> dict:
     """Everything /stats shows for a territory, at most MAX_AGE old (`now` is for tests)."""
     now = now or timezone.now()
     snapshot = _stored(territory)
+    if snapshot is not None and not _has_every_series(snapshot[1]):
+        # Stored by a version of the service with fewer series: computed again, now.
+        refresh(now)
+        snapshot = _stored(territory)
     if snapshot is None or now - snapshot[0] >= MAX_AGE:
         # First visit, or the background refresh did not run: computed here, once.
         refresh(now, unless_newer_than=MAX_AGE)

@@ -20,6 +20,7 @@ CHARTS = [
     ("demandes", "Demandes de contact", "leads"),
     ("demandes-gestionnaires", "Demandes adressées à un gestionnaire", "leads_operator"),
     ("reponses", "Demandes de gestionnaires ayant reçu une réponse", "leads_responded"),
+    ("demandes-conseil", "Demandes de conseils France Rénov’", "leads_advice"),
     ("projets-realises", "Projets réalisés", "projects_done"),
     ("suivi-oui", "Demandeurs recontactés selon le suivi à 30 jours", "followup_yes"),
     ("ambassadeurs", "Ambassadeurs publiés", "ambassadors_published"),
@@ -41,6 +42,7 @@ def index(request):
         ]
 
     national = data["national_figures"]
+    periods = [data["since_launch"], data["last_12_months"]]
     return render(
         request,
         "stats/index.html",
@@ -58,6 +60,7 @@ def index(request):
                 ),
             ],
             "charts": charts,
+            "breakdowns": breakdowns(periods),
             "national_only_labels": [
                 label for key, label in queries.SERIES if key in queries.NATIONAL_ONLY
             ],
@@ -76,6 +79,19 @@ def index(request):
         },
         status=400 if form.errors else 200,
     )
+
+
+def breakdowns(periods: list[dict]) -> list[dict]:
+    """The tables of leads by request type, role and boiler replacement horizon: one row per
+    value, with its count in each period, and a row for the leads without a value."""
+    tables = []
+    for slug, caption, heading, keys, rest_label in queries.BREAKDOWNS:
+        rows = [(label, [figures[key] for figures in periods]) for key, label in keys]
+        if rest_label is not None:
+            rest = [figures["leads"] - sum(figures[key] for key, _ in keys) for figures in periods]
+            rows.append((rest_label, rest))
+        tables.append({"slug": slug, "caption": caption, "heading": heading, "rows": rows})
+    return tables
 
 
 def territory_query(territory) -> str:

@@ -1,5 +1,6 @@
 """Journey 2: from the eligibility result to a contact request, its confirmation and the email."""
 
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
@@ -29,8 +30,14 @@ def sarcelles():
     )
 
 
-def fill_requester(page):
+def fill_requester(
+    page, request_type="Être recontacté par le gestionnaire du réseau pour une étude"
+):
+    page.get_by_text(request_type).click()
     page.get_by_text("Copropriété", exact=True).click()
+    page.get_by_label("Votre rôle dans la copropriété").select_option(
+        label="Membre du conseil syndical"
+    )
     page.get_by_text("Gaz", exact=True).click()
     page.get_by_label("Nombre de logements").fill("48")
     page.get_by_label("Prénom").fill("Camille")
@@ -70,6 +77,7 @@ def test_from_the_result_page_to_the_confirmation_and_the_email(page, sarcelles)
 
     lead = Lead.objects.get()
     assert lead.organisation == sarcelles and lead.eligible
+    assert lead.request_type == "quote" and lead.requester_role == "council_member"
     (confirmation,) = [m for m in mail.outbox if m.to == ["camille.martin@exemple.fr"]]
     assert f"/demande/{lead.token}/" in confirmation.body
     (notification,) = [m for m in mail.outbox if m.to == ["demandes@dalkia.example.fr"]]
@@ -107,4 +115,71 @@ def test_the_standalone_form_with_the_autocomplete_and_its_error_states(page, sa
     assert lead.location is not None and lead.code_insee == "95585"
     assert lead.heating_type == "individual"
     assert "boucle d’eau chaude collective" in page.content()
+    assert page.console_errors == []
+
+
+def test_an_eligible_requester_asks_for_advice_with_a_planned_replacement(page, sarcelles):
+    agency = OrganisationFactory(
+        energy_agency=True, communes=["95585"], name="ALEC du Val-d’Oise (France Rénov’)"
+    )
+    query = {
+        "adresse": LABEL,
+        "chauffage": "collective",
+        "lat": SARCELLES[0],
+        "lon": SARCELLES[1],
+        "citycode": "95585",
+        "label": LABEL,
+    }
+    page.goto(f"/demande-de-contact/?{urlencode(query)}")
+    hint = page.locator("#id_request_type_helptext").inner_text()
+    assert "Dalkia Île-de-France (gestionnaire du réseau)" in hint
+    assert "ALEC du Val-d’Oise (France Rénov’) pour des conseils" in hint
+
+    fill_requester(page, request_type="Des conseils neutres et gratuits")
+    replacement = page.get_by_role("group", name="Remplacement de la chaudière prévu")
+    replacement.get_by_label("Mois").select_option(label="mars")
+    replacement.get_by_label("Année").select_option(str(date.today().year + 1))
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("button", name="Envoyer ma demande").click()
+
+    page.wait_for_url("**/demande-de-contact/confirmation/")
+    assert "ALEC du Val-d’Oise (France Rénov’)" in page.locator("#destinataire").inner_text()
+    assert "conseiller France Rénov’" in page.content()
+    assert serious_accessibility_violations(page) == []
+    assert page.console_errors == []
+    lead = Lead.objects.get()
+    assert lead.organisation == agency and lead.eligible
+    assert lead.request_type == "advice"
+    assert lead.boiler_replacement_date == date(date.today().year + 1, 3, 1)
+
+
+def test_a_missing_role_and_half_a_replacement_date_are_explained(page, sarcelles):
+    page.goto("/demande-de-contact/")
+    page.get_by_role("group", name="Remplacement de la chaudière prévu").get_by_label(
+        "Mois"
+    ).select_option(label="mars")
+    page.get_by_text("Copropriété", exact=True).click()
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.wait_for_load_state()
+    summary = page.locator("#erreurs-formulaire").inner_text()
+    assert "Indiquez ce que vous souhaitez" in summary
+    assert "Indiquez votre rôle dans la copropriété." in summary
+    assert "Indiquez aussi l’année du remplacement prévu." in summary
+    assert (
+        page.get_by_label("Votre rôle dans la copropriété").get_attribute("aria-invalid") == "true"
+    )
+    assert serious_accessibility_violations(page) == []
+
+
+def test_the_role_shows_for_a_condominium_and_the_company_for_a_professional(page, sarcelles):
+    page.goto("/demande-de-contact/")
+    role = page.get_by_label("Votre rôle dans la copropriété")
+    kind = page.get_by_label("Type de professionnel")
+    assert not role.is_visible() and not kind.is_visible()
+    page.get_by_text("Copropriété", exact=True).click()
+    assert role.is_visible() and not kind.is_visible()
+    page.get_by_text("Professionnel", exact=True).click()
+    assert kind.is_visible() and page.get_by_label("Nom de la société").is_visible()
+    assert not role.is_visible()
+    assert serious_accessibility_violations(page) == []
     assert page.console_errors == []

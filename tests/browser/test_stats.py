@@ -32,13 +32,13 @@ def test_the_statistics_page_renders_its_charts_and_is_accessible(page):
         "table", name="Chiffres clés depuis le lancement et sur les 12 derniers mois"
     )
     assert "66,7\xa0%" in key_figures.inner_text()
-    assert page.locator("svg.fcu-chart__svg").count() == 9
+    assert page.locator("svg.fcu-chart__svg").count() == 10
     chart = page.get_by_role("img", name="Adresses testées, par mois", exact=False).first
     assert chart.is_visible()
     assert page.get_by_role(
         "table", name="Taux de réponse par gestionnaire (depuis le lancement)"
     ).is_visible()
-    assert page.locator("figure table caption").count() == 9
+    assert page.locator("figure table caption").count() == 10
     assert page.console_errors == []
     assert serious_accessibility_violations(page) == []
 
@@ -55,6 +55,6 @@ def test_the_territory_filter_works_with_the_keyboard_and_without_javascript(pag
     key_figures = page.get_by_role("table", name="Chiffres clés", exact=False)
     assert key_figures.locator("tbody tr").first.locator("td").first.inner_text().startswith("2 ")
     assert page.get_by_label("Département").input_value() == "95"
-    assert page.locator("svg.fcu-chart__svg").count() == 8
+    assert page.locator("svg.fcu-chart__svg").count() == 9
     assert page.console_errors == []
     assert serious_accessibility_violations(page) == []

@@ -167,3 +167,73 @@ def test_a_burst_from_one_client_address_goes_to_moderation(service_data, dalkia
     assert statuses == [Lead.Status.NEW] * 5 + [Lead.Status.MODERATION]
     lead, _ = create_lead(**{**service_data, "email": "autre@exemple.fr"}, request_ip="203.0.113.8")
     assert lead.status == Lead.Status.NEW
+
+
+# --- Advice (France Rénov’): the territory's energy agency, even when eligible ------------------
+
+ADVICE = Lead.RequestType.ADVICE
+
+
+def test_an_eligible_requester_asking_for_advice_goes_to_the_agency_of_the_commune(
+    sarcelles_network, dalkia
+):
+    agency = OrganisationFactory(energy_agency=True, communes=["95585"])
+    routing = route(verdict_at_sarcelles(), "95585", request_type=ADVICE)
+    assert routing.organisation == agency
+    assert "conseils neutres et gratuits (France Rénov’)" in routing.reason
+    assert "relève de l’espace conseil du territoire, non du gestionnaire du réseau" in (
+        routing.reason
+    )
+    assert "commune 95585" in routing.reason
+
+
+def test_advice_far_from_any_network_does_not_mention_an_operator():
+    network_at(800)
+    agency = OrganisationFactory(energy_agency=True, communes=["95585"])
+    routing = route(verdict_at_sarcelles(), "95585", request_type=ADVICE)
+    assert routing.organisation == agency
+    assert "relève de l’espace conseil du territoire. Territoire" in routing.reason
+    assert "gestionnaire" not in routing.reason
+
+
+def test_an_appointment_request_keeps_the_operator_routing(sarcelles_network, dalkia):
+    OrganisationFactory(energy_agency=True, communes=["95585"])
+    routing = route(verdict_at_sarcelles(), "95585", request_type=Lead.RequestType.APPOINTMENT)
+    assert routing.organisation == dalkia
+
+
+def test_advice_goes_to_the_agency_of_the_departement_rather_than_a_local_authority(
+    sarcelles_network, dalkia
+):
+    OrganisationFactory(local_authority=True, name="Ville de Sarcelles", communes=["95585"])
+    agency = OrganisationFactory(energy_agency=True, departements=["95"])
+    routing = route(verdict_at_sarcelles(), "95585", request_type=ADVICE)
+    assert routing.organisation == agency
+    assert "département 95" in routing.reason
+
+
+def test_advice_without_an_agency_for_the_territory_goes_to_the_national_triage_queue(
+    sarcelles_network, dalkia
+):
+    OrganisationFactory(local_authority=True, departements=["95"])
+    routing = route(verdict_at_sarcelles(), "95585", request_type=ADVICE)
+    assert routing.organisation is None
+    assert "Aucun espace conseil ne couvre la commune 95585" in routing.reason
+
+
+def test_advice_for_an_address_that_could_not_be_located_goes_to_the_national_triage_queue():
+    OrganisationFactory(energy_agency=True, departements=["95"])
+    routing = route(None, "", request_type=ADVICE)
+    assert routing.organisation is None
+    assert "non localisée" in routing.reason
+
+
+def test_a_lead_asking_for_advice_is_saved_with_its_type_and_sent_to_the_agency(
+    sarcelles_network, dalkia, service_data
+):
+    agency = OrganisationFactory(energy_agency=True, communes=["95585"])
+    lead, created = create_lead(**service_data, request_type=ADVICE)
+    assert created and lead.request_type == ADVICE
+    assert lead.eligible and lead.network_id == "9502C"  # the verdict is kept all the same
+    assert lead.organisation == agency
+    assert "France Rénov’" in lead.events.get().note

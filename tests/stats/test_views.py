@@ -45,7 +45,7 @@ def test_page_shows_key_figures_charts_and_operators(client, activity):
     html = response.content.decode()
     assert "<h1>Statistiques</h1>" in html
     assert "Chiffres clés" in html
-    assert html.count('<svg class="fcu-chart__svg"') == 9
+    assert html.count('<svg class="fcu-chart__svg"') == 10
     assert html.count("<caption>") >= 12
     assert "Réseau de Sarcelles" in html
     assert_no_personal_data(html)
@@ -108,7 +108,7 @@ def test_page_filtered_by_departement(client, territories):
     assert 'href="/stats.csv?departement=95"' in html
     assert 'href="/stats.json?departement=95"' in html
     # Downloads have no territory: their chart is on the national page only.
-    assert html.count('<svg class="fcu-chart__svg"') == 8
+    assert html.count('<svg class="fcu-chart__svg"') == 9
 
 
 def test_page_accepts_a_lower_case_corsican_departement(client, territories):

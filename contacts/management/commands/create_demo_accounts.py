@@ -92,6 +92,15 @@ LEADS = [
     # Soisy-sous-Montmorency, no network: the Val-d'Oise agency.
     ("95598_1130_00008", "Exemple", "Petit", Lead.Structure.HOUSE, None, "oil"),
 ]
+# What each demo requester asks for and their role (a professional's is their kind; a house has
+# none); the routing stays the one of the comments above.
+DEMO_REQUESTS = {
+    "Dupont": (Lead.RequestType.QUOTE, Lead.Role.COUNCIL_MEMBER),
+    "Lefèvre": (Lead.RequestType.APPOINTMENT, ""),
+    "Martin": (Lead.RequestType.QUOTE, Lead.Role.SYNDIC_VOLUNTEER),
+    "Bernard": (Lead.RequestType.ADVICE, Lead.Role.CO_OWNER),
+    "Petit": (Lead.RequestType.ADVICE, ""),
+}
 ADDRESSES_FILE = "data/demo/addresses/adresses-95-extrait.csv"
 
 
@@ -206,7 +215,10 @@ class Command(BaseCommand):
             email = f"{first_name}.{last_name}@example.org".lower().replace("è", "e")
             if Lead.objects.filter(email=email, address_label=label).exists():
                 continue
+            request_type, role = DEMO_REQUESTS[last_name]
             lead, _ = services.create_lead(
+                request_type=request_type,
+                requester_role=role,
                 structure=structure,
                 professional_kind="syndic" if structure == Lead.Structure.PROFESSIONAL else "",
                 company_name=(
