@@ -389,6 +389,8 @@ class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
         name = lead.requester_name or "(nom non indiqué)"
         if lead.company_name:
             name = f"{name} ({lead.company_name})"
+        if lead.requester_role:
+            name = format_html("{}<br>{}", name, lead.get_requester_role_display())
         if not lead.email:
             return name
         return format_html("{}<br>{}", name, self.email_link(lead))
