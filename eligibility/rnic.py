@@ -171,9 +171,14 @@ _DATE_FORMATS = (
 )
 
 
+# Apostrophes that normalize() would drop rather than turn into a separator: the register's
+# labels write « Nom d’usage de la copropriété » with a typographic one.
+_APOSTROPHES = str.maketrans({"\u2019": " ", "\u2018": " ", "\u02bc": " "})
+
+
 def field_key(name: str) -> str:
     """ "Numéro d’immatriculation" → "numero_d_immatriculation"."""
-    return _NOT_WORD.sub("_", normalize(name)).strip("_")
+    return _NOT_WORD.sub("_", normalize(name.translate(_APOSTROPHES))).strip("_")
 
 
 def code(value: Any) -> str:
