@@ -149,17 +149,9 @@ _HEATINGS = {choice.value for choice in CondominiumHeating}
 _SYNDIC_KINDS = {choice.value for choice in SyndicKind}
 _MANDATES = {choice.value for choice in MandateStatus}
 # Values that say "nothing known": kept empty.
-_EMPTY_CODES = {
-    "",
-    "non_renseigne",
-    "non_renseignee",
-    "non_connu",
-    "non_connue",
-    "nc",
-    "n_c",
-    "null",
-    "none",
-}
+_EMPTY_CODES = {"", "non_renseigne", "non_renseignee", "nc", "n_c", "null", "none"}
+# The syndic's fields also say « non connu » (the energy keeps its code « non_connue »).
+_UNKNOWN_CODES = _EMPTY_CODES | {"non_connu", "non_connue"}
 # "FONCIA MANSART 49020518400016": the register writes a professional's SIRET after its name.
 _TRAILING_SIRET = re.compile(r"^(?P<name>.*?)[\s,;:-]*(?P<siret>\d{14})$")
 _SIRET = re.compile(r"^\d{14}$")
@@ -429,7 +421,7 @@ def _syndic(values: dict, report: ImportReport, where: str, counters: Counters) 
     result: dict[str, Any] = {}
     identity = parse_text(values.get("representant_legal"))
     siret = parse_text(values.get("representant_legal_siret")).replace(" ", "")
-    if code(identity) in _EMPTY_CODES:
+    if code(identity) in _UNKNOWN_CODES:
         identity = ""
     if match := _TRAILING_SIRET.match(identity):
         identity = match["name"].strip()
@@ -437,15 +429,15 @@ def _syndic(values: dict, report: ImportReport, where: str, counters: Counters) 
     result["representant_legal"] = identity[:255]
     if _SIRET.match(siret):
         result["representant_legal_siret"] = siret
-    elif code(siret) not in _EMPTY_CODES:
+    elif code(siret) not in _UNKNOWN_CODES:
         report.warn(where, f"SIRET du représentant légal « {siret} » invalide : valeur ignorée")
     kind = code(values.get("type_syndic"))
     if kind in _SYNDIC_KINDS:
         result["type_syndic"] = kind
-    elif kind not in _EMPTY_CODES:
+    elif kind not in _UNKNOWN_CODES:
         report.warn(where, f"type de syndic « {kind} » inconnu : valeur ignorée")
     cooperative = code(values.get("syndicat_cooperatif"))
-    if cooperative not in _EMPTY_CODES:
+    if cooperative not in _UNKNOWN_CODES:
         try:
             result["syndicat_cooperatif"] = parse_bool(cooperative, "syndicat coopératif")
         except RowRejected as problem:
@@ -453,7 +445,7 @@ def _syndic(values: dict, report: ImportReport, where: str, counters: Counters) 
     mandate = code(values.get("mandat"))
     if mandate in _MANDATES:
         result["mandat"] = mandate
-    elif mandate not in _EMPTY_CODES:
+    elif mandate not in _UNKNOWN_CODES:
         report.warn(where, f"mandat « {mandate} » inconnu : valeur ignorée")
     raw_end = values.get("date_fin_mandat")
     end = parse_loose_date(raw_end, years_ahead=MANDATE_YEARS_AHEAD)
