@@ -96,3 +96,13 @@ def test_loading_the_demo_accounts_again_adds_no_condominium(demo):
     call_command("create_demo_accounts", stdout=io.StringIO(), stderr=io.StringIO())
 
     assert Condominium.objects.count() == before == 868 + 9
+
+
+def test_the_fictitious_condominiums_can_be_left_out(settings):
+    settings.DEMO_ACCOUNTS_PASSWORD = "démonstration-de-test"
+
+    call_command(
+        "create_demo_accounts", no_condominiums=True, stdout=io.StringIO(), stderr=io.StringIO()
+    )
+
+    assert not Condominium.objects.exists()
