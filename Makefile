@@ -29,6 +29,7 @@ setup-browser:
 demo-data:
 	$(VENV)/python manage.py load_demo_data --if-empty
 	$(VENV)/python manage.py create_demo_accounts
+	$(VENV)/python manage.py create_demo_ambassadors
 	$(VENV)/python manage.py load_library_content
 
 lint:

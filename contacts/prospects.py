@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from contacts import exports
 from contacts.models import Lead, Organisation
 from eligibility.models import (
+    ENERGY_CLASSES,
     Address,
     Condominium,
     CondominiumHeating,
@@ -43,8 +44,22 @@ from eligibility.models import (
     HeatNetwork,
 )
 
-RADIUS_CHOICES = (50, 100, 200, 500, 1000)
-DEFAULT_RADIUS = 200
+RADIUS_CHOICES = (50, 100, 200, 300, 500, 1000)
+# By default, the condominiums worth a call: within 300 m of a route (a branch that long is
+# commonly built for a collective boiler room; beyond, the operator widens the search), heated by
+# a fossil energy, the nearest first, then the largest.
+DEFAULT_RADIUS = 300
+FOSSIL = "fossiles"  # Filters.energy: the fossil energies of the register, together
+FOSSIL_ENERGIES = (
+    "gaz_collectif",
+    "gaz_naturel",
+    "gaz",
+    "gaz_propane_butane",
+    "fioul_domestique",
+    "fioul",
+    "charbon",
+)
+ORDERS = ("distance", "size")  # nearest first then largest, or largest first then nearest
 TERRITORY_RADIUS = 1000  # the nearest network shown to a territory, if any within this distance
 SAME_BUILDING_M = 30  # a lead this close to a condominium is about the same building
 SAME_ADDRESS_M = 50  # how far the condominium's own BAN address may be from its position
@@ -138,8 +153,16 @@ class Prospect:
 class Filters:
     network: NetworkRef | None = None
     radius: int | None = DEFAULT_RADIUS  # None: the whole territory
-    energy: str = ""
+    energy: str = FOSSIL  # FOSSIL, a code of the register, or "" for every energy
     min_dwellings: int | None = None
+    order: Literal["distance", "size"] = "distance"
+
+    @property
+    def energies(self) -> list[str] | None:
+        """The register's codes kept, or None for all of them."""
+        if not self.energy:
+            return None
+        return list(FOSSIL_ENERGIES) if self.energy == FOSSIL else [self.energy]
 
 
 @dataclass(frozen=True)
@@ -152,7 +175,9 @@ class Match:
 
 
 # Both queries keep the condominiums that a network could serve: collectively heated, not
-# already connected; then the filters (energy, minimum number of dwellings), when given.
+# already connected; then the filters (energies, minimum number of dwellings), when given. They
+# end with an ORDER BY chosen from _ORDERS: distance to the metre, then the number of dwellings
+# (largest first), or the other way round.
 _NEAR_NETWORKS_SQL = """
 WITH pieces AS (
   SELECT 'heat'::text AS kind, s.network_id AS pk, s.segment
@@ -163,24 +188,23 @@ WITH pieces AS (
 )
 -- Around an operator's networks: the pieces of the chosen routes find the condominiums within
 -- the distance through the condominiums' spatial index; each keeps its nearest piece.
-SELECT id, kind, pk, distance FROM (
-  SELECT DISTINCT ON (c.id) c.id, pieces.kind, pieces.pk,
+SELECT id, kind, pk, distance, dwellings FROM (
+  SELECT DISTINCT ON (c.id) c.id, pieces.kind, pieces.pk, c.nb_lot_habitation AS dwellings,
          ST_Distance(c.location, pieces.segment) AS distance
     FROM pieces
     JOIN eligibility_condominium c ON ST_DWithin(c.location, pieces.segment, %(radius)s)
    WHERE c.type_chauffage = ANY(%(collective)s)
      AND c.chauffage_urbain IS NOT TRUE
-     AND (%(energy)s = '' OR c.energie_utilisee = %(energy)s)
+     AND (%(energies)s::text[] IS NULL OR c.energie_utilisee = ANY(%(energies)s::text[]))
      AND (%(min_dwellings)s::int IS NULL OR c.nb_lot_habitation >= %(min_dwellings)s::int)
    ORDER BY c.id, ST_Distance(c.location, pieces.segment)
 ) nearest
-ORDER BY distance, id
 """
 
 # In a territory: its condominiums, each with the nearest heat network (existing and open to
 # connections, or under construction) within %(far)s metres, if any.
 _TERRITORY_SQL = """
-SELECT c.id, near.kind, near.pk, near.distance
+SELECT c.id, near.kind, near.pk, near.distance, c.nb_lot_habitation AS dwellings
   FROM eligibility_condominium c
   LEFT JOIN LATERAL (
     SELECT candidates.kind, candidates.pk, candidates.distance FROM (
@@ -203,10 +227,14 @@ SELECT c.id, near.kind, near.pk, near.distance
    AND (%(radius)s::float IS NULL OR near.distance <= %(radius)s::float)
    AND c.type_chauffage = ANY(%(collective)s)
    AND c.chauffage_urbain IS NOT TRUE
-   AND (%(energy)s = '' OR c.energie_utilisee = %(energy)s)
+   AND (%(energies)s::text[] IS NULL OR c.energie_utilisee = ANY(%(energies)s::text[]))
    AND (%(min_dwellings)s::int IS NULL OR c.nb_lot_habitation >= %(min_dwellings)s::int)
- ORDER BY near.distance NULLS LAST, c.name, c.id
 """
+# Both queries return `id`, `kind`, `pk`, `distance` and `dwellings`.
+_ORDERS = {
+    "distance": "ORDER BY round(distance) NULLS LAST, dwellings DESC NULLS LAST, id",
+    "size": "ORDER BY dwellings DESC NULLS LAST, distance NULLS LAST, id",
+}
 
 
 def find(scope: Scope, filters: Filters) -> list[Match]:
@@ -215,7 +243,7 @@ def find(scope: Scope, filters: Filters) -> list[Match]:
         return []
     params = {
         "collective": COLLECTIVE,
-        "energy": filters.energy,
+        "energies": filters.energies,
         "min_dwellings": filters.min_dwellings,
     }
     if scope.mode == "networks":
@@ -234,6 +262,8 @@ def find(scope: Scope, filters: Filters) -> list[Match]:
             radius=filters.radius,
         )
         sql = _TERRITORY_SQL
+    # The ORDER BY is one of two constants, never text from the request.
+    sql = f"SELECT id, kind, pk, distance FROM ({sql}) found {_ORDERS[filters.order]}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -370,6 +400,15 @@ COLUMNS = [
     ("période de construction", lambda p: p.condominium.get_periode_construction_display()),
     ("type de chauffage", lambda p: p.condominium.get_type_chauffage_display()),
     ("énergie de chauffage", lambda p: p.condominium.energy_label),
+    *(
+        (f"bâtiments DPE {label}", lambda p, field=field: getattr(p.condominium, field))
+        for field, label in ENERGY_CLASSES.items()
+    ),
+    ("représentant légal (syndic)", lambda p: p.condominium.representant_legal),
+    ("SIRET du représentant légal", lambda p: p.condominium.representant_legal_siret),
+    ("type de syndic", lambda p: p.condominium.syndic_kind_label),
+    ("mandat du syndic", lambda p: p.condominium.get_mandat_display()),
+    ("fin du dernier mandat", lambda p: p.condominium.date_fin_mandat),
     ("réseau le plus proche", lambda p: p.network.id if p.network else ""),
     ("nom du réseau", lambda p: p.network.name if p.network else ""),
     (
@@ -417,9 +456,10 @@ def to_xlsx(rows: Iterable[Prospect]) -> bytes:
     sheet.append(HEADERS)
     for row in export_rows(rows):
         sheet.append(row)
-    column = get_column_letter(HEADERS.index("assemblée générale prévue") + 1)
-    for cell in sheet[column][1:]:
-        cell.number_format = "DD/MM/YYYY"
+    for header in ("fin du dernier mandat", "assemblée générale prévue"):
+        column = get_column_letter(HEADERS.index(header) + 1)
+        for cell in sheet[column][1:]:
+            cell.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -26,6 +26,7 @@ PER_PAGE = 50
 MAP_LIMIT = 3000  # points drawn on the map; the list and the exports have them all
 
 ALL_TERRITORY = "tout"
+ALL_ENERGIES = "toutes"
 
 
 class ProspectFilterForm(forms.Form):
@@ -35,7 +36,11 @@ class ProspectFilterForm(forms.Form):
     energie = forms.ChoiceField(
         label="Énergie de chauffage",
         required=False,
-        choices=[("", "Toutes")] + sorted(CONDOMINIUM_ENERGIES.items(), key=lambda kv: kv[1]),
+        choices=[
+            (prospects.FOSSIL, "Énergies fossiles (gaz, fioul, charbon)"),
+            (ALL_ENERGIES, "Toutes les énergies"),
+        ]
+        + sorted(CONDOMINIUM_ENERGIES.items(), key=lambda kv: kv[1]),
     )
     logements_min = forms.IntegerField(
         label="Nombre minimal de logements",
@@ -44,13 +49,25 @@ class ProspectFilterForm(forms.Form):
         max_value=100_000,
         error_messages={"invalid": "Indiquez un nombre entier de logements, par exemple 20."},
     )
+    tri = forms.ChoiceField(
+        label="Ordre",
+        required=False,
+        choices=[
+            ("distance", "Les plus proches d’abord, puis les plus grandes"),
+            ("taille", "Les plus grandes d’abord, puis les plus proches"),
+        ],
+    )
 
     def __init__(self, query, *, scope: prospects.Scope):
         data = query.copy()
-        if not data.get("distance"):  # the default: 200 m from a network, the whole territory
+        # The defaults: 300 m from a network (the whole territory for an agency), fossil
+        # energies, the nearest first.
+        if not data.get("distance"):
             data["distance"] = (
                 str(prospects.DEFAULT_RADIUS) if scope.mode == "networks" else ALL_TERRITORY
             )
+        data["energie"] = data.get("energie") or prospects.FOSSIL
+        data["tri"] = data.get("tri") or "distance"
         super().__init__(data)
         radius_choices = [(str(m), f"{m}\u00a0m") for m in prospects.RADIUS_CHOICES]
         if scope.mode == "territory":
@@ -69,8 +86,9 @@ class ProspectFilterForm(forms.Form):
         return prospects.Filters(
             network=network,
             radius=None if distance == ALL_TERRITORY else int(distance),
-            energy=data.get("energie") or "",
+            energy="" if data["energie"] == ALL_ENERGIES else data["energie"],
             min_dwellings=data.get("logements_min"),
+            order="size" if data["tri"] == "taille" else "distance",
         )
 
 

@@ -254,8 +254,17 @@ class CondominiumAdmin(ReadOnlyMixin, admin.ModelAdmin):
         CondominiumEnergyFilter,
         "chauffage_urbain",
         "periode_construction",
+        "type_syndic",
+        "mandat",
     ]
-    search_fields = ["=numero_immatriculation", "name", "adresse_reference", "=code_insee"]
+    search_fields = [
+        "=numero_immatriculation",
+        "name",
+        "adresse_reference",
+        "=code_insee",
+        "representant_legal",
+        "=representant_legal_siret",
+    ]
     exclude = ["location"]
     readonly_fields = ["position", "energy"]
     show_full_result_count = False

@@ -512,6 +512,46 @@ CONDOMINIUM_ENERGIES = {
 }
 
 
+class SyndicKind(models.TextChoices):
+    """`type_syndic` of the RNIC (« Type de syndic : bénévole / professionnel / non connu »)."""
+
+    PROFESSIONAL = "professionnel", "Professionnel"
+    VOLUNTEER = "benevole", "Bénévole"
+
+
+class MandateStatus(models.TextChoices):
+    """`mandat` of the RNIC (« Mandat en cours dans la copropriété »)."""
+
+    CURRENT = "mandat_en_cours", "Mandat en cours"
+    NONE = "pas_de_mandat_en_cours", "Pas de mandat en cours"
+    EXPIRED = "mandat_expire_sans_successeur_declare", "Mandat expiré sans successeur déclaré"
+    SUCCEEDED = "mandat_expire_avec_successeur_declare", "Mandat expiré avec successeur déclaré"
+
+
+# The energy performance classes the register counts, per building of the condominium: our field
+# → the class as written on a certificate (DPE).
+ENERGY_CLASSES = {
+    "dpe_a": "A",
+    "dpe_b": "B",
+    "dpe_c": "C",
+    "dpe_d": "D",
+    "dpe_e": "E",
+    "dpe_f": "F",
+    "dpe_g": "G",
+    "dpe_non_determine": "non déterminée",
+}
+
+
+def _energy_class_field(label: str):
+    return models.PositiveIntegerField(
+        f"bâtiments d’étiquette DPE {label}"
+        if len(label) == 1
+        else "bâtiments d’étiquette DPE non déterminée",
+        null=True,
+        blank=True,
+    )
+
+
 class CondominiumQuerySet(models.QuerySet):
     def collectively_heated(self):
         """Heated by a collective (or partly collective) boiler: the ones a network can serve."""
@@ -557,6 +597,33 @@ class Condominium(models.Model):
         "déjà raccordée à un réseau de chaleur", null=True, blank=True
     )
     date_derniere_maj = models.DateField("dernière mise à jour au registre", null=True, blank=True)
+    # The legal representative (syndic) as the register publishes it: a company and its SIRET, or
+    # the name of a volunteer syndic. Shown to the back office's staff only (prospects).
+    representant_legal = models.CharField(
+        "représentant légal (syndic)",
+        max_length=255,
+        blank=True,
+        help_text="Raison sociale du syndic professionnel, ou nom du syndic bénévole.",
+    )
+    representant_legal_siret = models.CharField(
+        "SIRET du représentant légal", max_length=14, blank=True
+    )
+    type_syndic = models.CharField(
+        "type de syndic", max_length=20, choices=SyndicKind.choices, blank=True
+    )
+    syndicat_cooperatif = models.BooleanField("syndicat coopératif", null=True, blank=True)
+    mandat = models.CharField(
+        "mandat du syndic", max_length=40, choices=MandateStatus.choices, blank=True
+    )
+    date_fin_mandat = models.DateField("fin du dernier mandat", null=True, blank=True)
+    dpe_a = _energy_class_field("A")
+    dpe_b = _energy_class_field("B")
+    dpe_c = _energy_class_field("C")
+    dpe_d = _energy_class_field("D")
+    dpe_e = _energy_class_field("E")
+    dpe_f = _energy_class_field("F")
+    dpe_g = _energy_class_field("G")
+    dpe_non_determine = _energy_class_field("non déterminée")
     source = models.CharField("source des données", max_length=255, blank=True)
     source_date = models.DateField("date des données", null=True, blank=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
@@ -575,3 +642,28 @@ class Condominium(models.Model):
     def energy_label(self) -> str:
         code = self.energie_utilisee
         return CONDOMINIUM_ENERGIES.get(code, code.replace("_", " ").capitalize())
+
+    @property
+    def syndic_kind_label(self) -> str:
+        """« Professionnel », « Bénévole (syndicat coopératif) », « Syndicat coopératif »…"""
+        kind = self.get_type_syndic_display()
+        if self.syndicat_cooperatif:
+            return f"{kind} (syndicat coopératif)" if kind else "Syndicat coopératif"
+        return kind
+
+    @property
+    def energy_classes(self) -> list[tuple[str, int]]:
+        """The DPE classes present in the register, with their number of buildings."""
+        return [
+            (label, count)
+            for field, label in ENERGY_CLASSES.items()
+            if (count := getattr(self, field))
+        ]
+
+    @property
+    def energy_classes_label(self) -> str:
+        """« D : 2 bâtiments, E : 1 bâtiment », or empty when the register says nothing."""
+        return ", ".join(
+            f"{label}\u00a0: {count}\u00a0bâtiment{'s' if count > 1 else ''}"
+            for label, count in self.energy_classes
+        )

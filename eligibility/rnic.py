@@ -5,11 +5,15 @@ Two formats, with the register's field names:
 
 - GeoJSON (points, WGS84), read by GDAL: `numero_immatriculation`, `nom_usage_copropriete`,
   `adresse_reference`, `commune` (INSEE code), `nb_lot_habitation`, `nb_lot`,
-  `periode_construction`, `type_chauffage`, `energie_utilisee`, `chauffage_urbain`…
+  `periode_construction`, `type_chauffage`, `energie_utilisee`, `chauffage_urbain`, the legal
+  representative (`type_syndic`, `identification_representant_legal` with the SIRET after a
+  professional's name, `syndicat_cooperatif`, `mandat`, `date_fin_mandat`) and the buildings per
+  energy class (`a` … `g`, `non_determine`)…
 - CSV as published on data.gouv.fr: the same fields, or their long spellings
   (`numero_d_immatriculation`, `nombre_de_lots_a_usage_d_habitation`…, or the labels
-  « Numéro d’immatriculation »), the position in `long`/`lat` (or `lon`, `longitude`…), `;` or
-  `,`, UTF-8 or Latin-1 (Windows-1252).
+  « Numéro d’immatriculation », « Type de syndic : bénévole / professionnel / non connu »,
+  « SIRET du représentant légal », « Date de fin du dernier mandat »), the position in
+  `long`/`lat` (or `lon`, `longitude`…), `;` or `,`, UTF-8 or Latin-1 (Windows-1252).
 
 A row without a registration number or a usable position is rejected; a value the register
 garbled (a date such as « 0029/05/16 », an unknown code) is ignored with a warning, never a
@@ -45,7 +49,14 @@ from eligibility.importing import (
     parse_text,
     upsert,
 )
-from eligibility.models import Condominium, CondominiumHeating, ConstructionPeriod
+from eligibility.models import (
+    ENERGY_CLASSES,
+    Condominium,
+    CondominiumHeating,
+    ConstructionPeriod,
+    MandateStatus,
+    SyndicKind,
+)
 from eligibility.text import normalize
 
 DEFAULT_SOURCE = "ANAH, registre national d’immatriculation des copropriétés (RNIC)"
@@ -85,6 +96,48 @@ FIELDS = {
         "date_de_derniere_mise_a_jour",
         "date_derniere_mise_a_jour",
     ),
+    # The legal representative: « Type de syndic : bénévole / professionnel / non connu »,
+    # « Identification du représentant légal (raison sociale et le numéro SIRET du syndic
+    # professionnel ou Civilité/prénom/ nom du syndic bénévole ou coopératif) », « SIRET du
+    # représentant légal » (« Siret représentant légal (si existe) » in older files), « Mandat en
+    # cours dans la copropriété », « Date de fin du dernier mandat », « Syndicat coopératif ».
+    "type_syndic": (
+        "type_syndic",
+        "type_de_syndic_benevole_professionnel_non_connu",
+        "type_de_syndic",
+    ),
+    "representant_legal": (
+        "identification_representant_legal",
+        "identification_du_representant_legal_raison_sociale_et_le_numero_siret_du_syndic_"
+        "professionnel_ou_civilite_prenom_nom_du_syndic_benevole_ou_cooperatif",
+        "identification_du_representant_legal",
+    ),
+    "representant_legal_siret": (
+        "siret_representant_legal",
+        "siret_du_representant_legal",
+        "siret_representant_legal_si_existe",
+    ),
+    "mandat": ("mandat", "mandat_en_cours_dans_la_copropriete", "mandat_en_cours"),
+    "date_fin_mandat": (
+        "date_fin_mandat",
+        "date_de_fin_du_dernier_mandat",
+        "date_fin_dernier_mandat",
+    ),
+    "syndicat_cooperatif": ("syndicat_cooperatif",),
+    # Buildings per energy performance class (DPE): `a` … `g`, `non_determine`.
+    **{
+        field: (label, f"etiquette_{label}", f"dpe_{label}")
+        for field, label in (
+            ("dpe_a", "a"),
+            ("dpe_b", "b"),
+            ("dpe_c", "c"),
+            ("dpe_d", "d"),
+            ("dpe_e", "e"),
+            ("dpe_f", "f"),
+            ("dpe_g", "g"),
+            ("dpe_non_determine", "non_determine"),
+        )
+    },
 }
 LONGITUDE = ("long", "lon", "lng", "longitude", "x_wgs84", "coordonnee_x_wgs84")
 LATITUDE = ("lat", "latitude", "y_wgs84", "coordonnee_y_wgs84")
@@ -93,8 +146,16 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _REGISTRATION = re.compile(r"^[A-Z0-9]{4,20}$")
 _PERIODS = {choice.value for choice in ConstructionPeriod}
 _HEATINGS = {choice.value for choice in CondominiumHeating}
+_SYNDIC_KINDS = {choice.value for choice in SyndicKind}
+_MANDATES = {choice.value for choice in MandateStatus}
 # Values that say "nothing known": kept empty.
 _EMPTY_CODES = {"", "non_renseigne", "non_renseignee", "nc", "n_c", "null", "none"}
+# The syndic's fields also say « non connu » (the energy keeps its code « non_connue »).
+_UNKNOWN_CODES = _EMPTY_CODES | {"non_connu", "non_connue"}
+# "FONCIA MANSART 49020518400016": the register writes a professional's SIRET after its name.
+_TRAILING_SIRET = re.compile(r"^(?P<name>.*?)[\s,;:-]*(?P<siret>\d{14})$")
+_SIRET = re.compile(r"^\d{14}$")
+MANDATE_YEARS_AHEAD = 10  # a syndic's mandate lasts 3 years at most; a later end is garbled
 _DATE_FORMATS = (
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ].*)?$"),
     re.compile(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})$"),
@@ -102,9 +163,14 @@ _DATE_FORMATS = (
 )
 
 
+# Apostrophes that normalize() would drop rather than turn into a separator: the register's
+# labels write « Nom d’usage de la copropriété » with a typographic one.
+_APOSTROPHES = str.maketrans({"\u2019": " ", "\u2018": " ", "\u02bc": " "})
+
+
 def field_key(name: str) -> str:
     """ "Numéro d’immatriculation" → "numero_d_immatriculation"."""
-    return _NOT_WORD.sub("_", normalize(name)).strip("_")
+    return _NOT_WORD.sub("_", normalize(name.translate(_APOSTROPHES))).strip("_")
 
 
 def code(value: Any) -> str:
@@ -113,8 +179,9 @@ def code(value: Any) -> str:
     return field_key(parse_text(value))
 
 
-def parse_loose_date(value: Any) -> date | None:
-    """A date of the register, or None when it is empty or garbled (« 0029/05/16 »)."""
+def parse_loose_date(value: Any, *, years_ahead: int = 1) -> date | None:
+    """A date of the register, or None when it is empty or garbled (« 0029/05/16 »), before 1990
+    or more than `years_ahead` years from now."""
     if isinstance(value, date):
         return value
     text = parse_text(value)
@@ -125,7 +192,7 @@ def parse_loose_date(value: Any) -> date | None:
                 parsed = date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:
                 return None
-            return parsed if 1990 <= parsed.year <= date.today().year + 1 else None
+            return parsed if 1990 <= parsed.year <= date.today().year + years_ahead else None
     return None
 
 
@@ -278,6 +345,7 @@ class Counters:
 
     def __init__(self):
         self.garbled_dates = 0
+        self.garbled_mandate_ends = 0
 
 
 def clean(record: Record, report: ImportReport, counters: Counters) -> tuple[str, dict]:
@@ -336,7 +404,56 @@ def clean(record: Record, report: ImportReport, counters: Counters) -> tuple[str
         result["date_derniere_maj"] = updated
     elif parse_text(raw_date):
         counters.garbled_dates += 1
+    result.update(_syndic(values, report, where, counters))
+    for field, label in ENERGY_CLASSES.items():
+        try:
+            result[field] = parse_int(
+                values.get(field), f"bâtiments d’étiquette DPE {label}", minimum=0
+            )
+        except RowRejected as problem:
+            report.warn(where, f"{problem} : valeur ignorée")
     return number, {key: value for key, value in result.items() if value not in ("", None)}
+
+
+def _syndic(values: dict, report: ImportReport, where: str, counters: Counters) -> dict:
+    """The legal representative: name, SIRET (its own column, else the 14 digits the register
+    writes after a professional's name), kind of syndic, cooperative or not, mandate."""
+    result: dict[str, Any] = {}
+    identity = parse_text(values.get("representant_legal"))
+    siret = parse_text(values.get("representant_legal_siret")).replace(" ", "")
+    if code(identity) in _UNKNOWN_CODES:
+        identity = ""
+    if match := _TRAILING_SIRET.match(identity):
+        identity = match["name"].strip()
+        siret = siret if _SIRET.match(siret) else match["siret"]
+    result["representant_legal"] = identity[:255]
+    if _SIRET.match(siret):
+        result["representant_legal_siret"] = siret
+    elif code(siret) not in _UNKNOWN_CODES:
+        report.warn(where, f"SIRET du représentant légal « {siret} » invalide : valeur ignorée")
+    kind = code(values.get("type_syndic"))
+    if kind in _SYNDIC_KINDS:
+        result["type_syndic"] = kind
+    elif kind not in _UNKNOWN_CODES:
+        report.warn(where, f"type de syndic « {kind} » inconnu : valeur ignorée")
+    cooperative = code(values.get("syndicat_cooperatif"))
+    if cooperative not in _UNKNOWN_CODES:
+        try:
+            result["syndicat_cooperatif"] = parse_bool(cooperative, "syndicat coopératif")
+        except RowRejected as problem:
+            report.warn(where, f"{problem} : valeur ignorée")
+    mandate = code(values.get("mandat"))
+    if mandate in _MANDATES:
+        result["mandat"] = mandate
+    elif mandate not in _UNKNOWN_CODES:
+        report.warn(where, f"mandat « {mandate} » inconnu : valeur ignorée")
+    raw_end = values.get("date_fin_mandat")
+    end = parse_loose_date(raw_end, years_ahead=MANDATE_YEARS_AHEAD)
+    if end:
+        result["date_fin_mandat"] = end
+    elif parse_text(raw_end):
+        counters.garbled_mandate_ends += 1
+    return result
 
 
 def _point(lon: Any, lat: Any) -> Point:
@@ -388,6 +505,11 @@ def import_file(
         report.note(
             f"{counters.garbled_dates} date(s) de mise à jour illisibles dans le registre : "
             "ignorées, les copropriétés sont importées."
+        )
+    if counters.garbled_mandate_ends:
+        report.note(
+            f"{counters.garbled_mandate_ends} date(s) de fin de mandat illisibles dans le "
+            "registre : ignorées, les copropriétés sont importées."
         )
     if not report.rows_read:
         raise CommandError(f"{path.name} ne contient aucune copropriété.")

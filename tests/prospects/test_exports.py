@@ -90,3 +90,34 @@ def test_the_xlsx_export_has_the_same_rows(dalkia_client, condominiums):
 
 def test_an_unknown_export_format_is_a_404(dalkia_client):
     assert dalkia_client.get(reverse("prospects:export", args=["pdf"])).status_code == 404
+
+
+def test_the_exports_carry_the_syndic_the_mandate_and_the_energy_classes(dalkia_client):
+    near_sarcelles(
+        90,
+        name="Résidence Les Tilleuls",
+        representant_legal="CABINET EXEMPLE",
+        representant_legal_siret="12345678900011",
+        type_syndic="professionnel",
+        mandat="mandat_en_cours",
+        date_fin_mandat=date(2028, 6, 30),
+        dpe_e=2,
+        dpe_non_determine=1,
+    )
+
+    csv_response = dalkia_client.get(reverse("prospects:export", args=["csv"]))
+    xlsx_response = dalkia_client.get(reverse("prospects:export", args=["xlsx"]))
+
+    header, row = read_csv(csv_response)
+    values = dict(zip(header, row, strict=True))
+    assert values["représentant légal (syndic)"] == "CABINET EXEMPLE"
+    assert values["SIRET du représentant légal"] == "12345678900011"
+    assert values["type de syndic"] == "Professionnel"
+    assert values["mandat du syndic"] == "Mandat en cours"
+    assert values["fin du dernier mandat"] == "30/06/2028"
+    assert (values["bâtiments DPE E"], values["bâtiments DPE non déterminée"]) == ("2", "1")
+    assert values["bâtiments DPE A"] == ""
+    sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
+    cells = dict(zip(HEADERS, list(sheet.values)[1], strict=True))
+    assert cells["fin du dernier mandat"].date() == date(2028, 6, 30)
+    assert cells["bâtiments DPE E"] == 2

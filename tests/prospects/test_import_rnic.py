@@ -301,3 +301,148 @@ def test_the_demo_data_loads_the_extract():
     assert "Données de démonstration chargées." in output
     assert Condominium.objects.count() == 868
     assert "extrait Île-de-France" in Condominium.objects.first().source
+
+
+# --- The legal representative (syndic) and the energy classes ---------------------------------
+
+# The labels of the CSV published on data.gouv.fr, with their typographic apostrophes.
+OFFICIAL_LABELS = [
+    "Commune",
+    "Numéro d'immatriculation",
+    "Type de syndic : bénévole / professionnel / non connu",
+    "Identification du représentant légal  (raison sociale et le numéro SIRET du syndic "
+    "professionnel ou Civilité/prénom/ nom du syndic bénévole ou coopératif)",
+    "SIRET du représentant légal",
+    "Mandat en cours dans la copropriété",
+    "Date de fin du dernier mandat",
+    "Nom d’usage de la copropriété",
+    "Adresse de référence",
+    "long",
+    "lat",
+    "Syndicat coopératif",
+    "Nombre total de lots",
+    "Nombre de lots à usage d’habitation",
+    "Période de construction",
+    "type_chauffage",
+    "energie_utilisee",
+    "a",
+    "b",
+    "c",
+    "d",
+    "e",
+    "f",
+    "g",
+    "non_determine",
+]
+
+
+def official_row(number, **overrides):
+    values = {
+        "Commune": "95585",
+        "Numéro d'immatriculation": number,
+        "Type de syndic : bénévole / professionnel / non connu": "professionnel",
+        OFFICIAL_LABELS[3]: "CABINET EXEMPLE",
+        "SIRET du représentant légal": "12345678900011",
+        "Mandat en cours dans la copropriété": "Mandat en cours",
+        "Date de fin du dernier mandat": "2028-06-30",
+        "Nom d’usage de la copropriété": "Résidence Les Tilleuls",
+        "Adresse de référence": "4 allée Georges Feydeau 95200 Sarcelles",
+        "long": "2.371860",
+        "lat": "48.976576",
+        "Syndicat coopératif": "non",
+        "Nombre total de lots": "140",
+        "Nombre de lots à usage d’habitation": "86",
+        "Période de construction": "DE_1961_A_1974",
+        "type_chauffage": "collectif",
+        "energie_utilisee": "gaz_collectif",
+        **dict.fromkeys("abcdefg", "0"),
+        "non_determine": "0",
+        **overrides,
+    }
+    return [values[label] for label in OFFICIAL_LABELS]
+
+
+def test_the_geojson_extract_keeps_the_syndic_its_siret_the_mandate_and_the_energy_classes():
+    run("import_rnic", EXTRACT)
+
+    mouettes = Condominium.objects.get(numero_immatriculation="AA3160678")
+    # « BATIM ET FILS 48283194800039 » in the register: the SIRET after the company's name.
+    assert mouettes.representant_legal == "BATIM ET FILS"
+    assert mouettes.representant_legal_siret == "48283194800039"
+    assert mouettes.get_type_syndic_display() == "Professionnel"
+    assert mouettes.get_mandat_display() == "Mandat en cours"
+    assert str(mouettes.date_fin_mandat) == "2023-03-31"
+    assert mouettes.dpe_non_determine == 8
+    unknown = Condominium.objects.get(numero_immatriculation="AB6329270")  # « non connu »
+    assert (unknown.representant_legal, unknown.type_syndic) == ("", "")
+    assert unknown.get_mandat_display() == "Mandat expiré sans successeur déclaré"
+    assert Condominium.objects.filter(type_syndic="benevole").count() == 27
+    assert Condominium.objects.filter(syndicat_cooperatif=True).count() == 7
+
+
+def test_the_official_csv_labels_are_read_with_their_typographic_apostrophes(tmp_path):
+    path = write_csv(
+        tmp_path / "rnic.csv",
+        [official_row("AA0000010", e="2", f="1", non_determine="1")],
+        header=OFFICIAL_LABELS,
+    )
+
+    report = run("import_rnic", path)
+
+    assert "1 copropriété créée" in report
+    condominium = Condominium.objects.get(numero_immatriculation="AA0000010")
+    assert condominium.name == "Résidence Les Tilleuls"
+    assert condominium.nb_lot_habitation == 86
+    assert condominium.representant_legal == "CABINET EXEMPLE"
+    assert condominium.representant_legal_siret == "12345678900011"
+    assert str(condominium.date_fin_mandat) == "2028-06-30"
+    assert condominium.energy_classes == [("E", 2), ("F", 1), ("non déterminée", 1)]
+
+
+def test_a_volunteer_syndic_of_a_cooperative_is_kept_without_siret(tmp_path):
+    path = write_csv(
+        tmp_path / "rnic.csv",
+        [
+            official_row(
+                "AA0000011",
+                **{
+                    "Type de syndic : bénévole / professionnel / non connu": "bénévole",
+                    OFFICIAL_LABELS[3]: "Syndic bénévole (exemple)",
+                    "SIRET du représentant légal": "",
+                    "Syndicat coopératif": "oui",
+                },
+            )
+        ],
+        header=OFFICIAL_LABELS,
+    )
+
+    run("import_rnic", path)
+
+    condominium = Condominium.objects.get(numero_immatriculation="AA0000011")
+    assert condominium.representant_legal == "Syndic bénévole (exemple)"
+    assert condominium.representant_legal_siret == ""
+    assert condominium.syndic_kind_label == "Bénévole (syndicat coopératif)"
+
+
+def test_a_garbled_siret_or_mandate_end_is_ignored_with_a_warning(tmp_path):
+    path = write_csv(
+        tmp_path / "rnic.csv",
+        [
+            official_row(
+                "AA0000012",
+                **{
+                    "SIRET du représentant légal": "1234",
+                    "Date de fin du dernier mandat": "0029/05/16",
+                },
+            )
+        ],
+        header=OFFICIAL_LABELS,
+    )
+
+    report = run("import_rnic", path)
+
+    assert "1 copropriété créée" in report
+    assert "SIRET du représentant légal « 1234 » invalide : valeur ignorée" in report
+    assert "1 date(s) de fin de mandat illisibles" in report
+    condominium = Condominium.objects.get(numero_immatriculation="AA0000012")
+    assert (condominium.representant_legal_siret, condominium.date_fin_mandat) == ("", None)

@@ -16,21 +16,30 @@ demo_otp_code equipe.nationale` prints its current code. Refuses to run in produ
 
 The leads are real addresses of data/demo/addresses with clearly fictitious requesters
 ("Exemple …", example.org addresses), created through services.create_lead: routing is real.
+
+The prospects: the real register extract of data/demo holds one condominium within 300 m of the
+four demo routes (it samples all of Île-de-France), so the operators' prospect lists would be
+almost empty. data/demo/fictif/coproprietes-fictives-95.csv adds fictitious condominiums at real
+addresses near the Sarcelles and Villiers-le-Bel routes, in the register's CSV format, read by
+`import_rnic` (idempotent: on their DEMO… registration numbers); their names say they are
+fictitious.
 """
 
 import csv
+import io
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from contacts import groups, services
 from contacts.models import Lead, Membership, Organisation
-from eligibility.models import HeatNetwork
+from eligibility.models import Condominium, HeatNetwork
 
 DEMO = "démonstration"
 ORGANISATIONS = [
@@ -102,6 +111,8 @@ DEMO_REQUESTS = {
     "Petit": (Lead.RequestType.ADVICE, ""),
 }
 ADDRESSES_FILE = "data/demo/addresses/adresses-95-extrait.csv"
+CONDOMINIUMS_FILE = "data/demo/fictif/coproprietes-fictives-95.csv"
+CONDOMINIUMS_SOURCE = "Copropriétés fictives de démonstration, au format du registre (RNIC)"
 
 
 class Command(BaseCommand):
@@ -117,8 +128,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-leads", action="store_true", help="Ne crée pas de demandes de démonstration."
         )
+        parser.add_argument(
+            "--no-condominiums",
+            action="store_true",
+            help="Ne charge pas les copropriétés fictives des listes de prospects.",
+        )
 
-    def handle(self, *args, force=False, no_leads=False, **options):
+    def handle(self, *args, force=False, no_leads=False, no_condominiums=False, **options):
         production = settings.DJANGO_ENV == "production"
         if production and not force:
             raise CommandError(
@@ -155,6 +171,7 @@ class Command(BaseCommand):
                 if key == "national" and not production:
                     self._device(user)
             leads = 0 if no_leads else self._leads()
+            condominiums = 0 if no_condominiums else self._condominiums()
 
         if created_accounts:
             self.stdout.write(f"Comptes créés : {', '.join(created_accounts)}.")
@@ -170,6 +187,11 @@ class Command(BaseCommand):
             self.stdout.write("Mot de passe : celui de DEMO_ACCOUNTS_PASSWORD.")
         if leads:
             self.stdout.write(f"{leads} demande(s) de démonstration créée(s).")
+        if condominiums:
+            self.stdout.write(
+                f"{condominiums} copropriété(s) fictive(s) près des réseaux de démonstration "
+                "(prospects)."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 "Comptes de démonstration prêts (http://localhost:8000/admin/). Code de double "
@@ -245,6 +267,22 @@ class Command(BaseCommand):
                 self._handled(lead)
             created += 1
         return created
+
+    def _condominiums(self) -> int:
+        """The fictitious condominiums of the prospect lists, through the register's import."""
+        path = settings.BASE_DIR / CONDOMINIUMS_FILE
+        if not path.exists():
+            self.stderr.write(f"{CONDOMINIUMS_FILE} introuvable : pas de copropriété fictive.")
+            return 0
+        call_command(
+            "import_rnic",
+            str(path),
+            source=CONDOMINIUMS_SOURCE,
+            verbosity=0,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        return Condominium.objects.filter(source=CONDOMINIUMS_SOURCE).count()
 
     def _handled(self, lead: Lead) -> None:
         """The first demo lead shows a history: its organisation's demo account called back."""
