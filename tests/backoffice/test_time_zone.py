@@ -116,7 +116,7 @@ def test_the_requesters_page_shows_paris_dates(client, lead):
         status=OutgoingEmail.Status.SENT,
         sent_at=MOMENT,
     )
-    html = client.get(lead.get_absolute_url()).content.decode()
+    html = client.get(lead.private_url()).content.decode()
     assert "Demande envoyée le 2 mars 2026" in html
     assert "Reçu le 2 mars 2026 à 00:30" in html
 
