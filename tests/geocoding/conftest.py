@@ -74,9 +74,12 @@ def ban_server(settings, monkeypatch):
     settings.GEOCODER_TIMEOUT = 2.0
     settings.GEOCODER_RETRIES = 2
     settings.GEOCODER_MIN_SCORE = 0.5
+    settings.GEOCODER_DEADLINE = 5.0
     monkeypatch.setattr(geocoding, "BACKOFF_SECONDS", 0.05)
     monkeypatch.setattr(geocoding, "MAX_RETRY_AFTER_SECONDS", 0.2)
+    geocoding.breaker.reset()
     yield fake
+    geocoding.breaker.reset()
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
