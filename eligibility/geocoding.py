@@ -255,7 +255,7 @@ class CircuitBreaker:
             self._trial = False
 
     def state(self) -> str:
-        """ "closed" (the API is asked), "open" (skipped), "half_open" (may be tried)."""
+        """The state: "closed" (the API is asked), "open" (skipped), "half_open" (may be tried)."""
         with self._lock:
             if self._open_until is None:
                 return "closed"
