@@ -13,6 +13,7 @@ from eligibility import geocoding
 from eligibility.models import Address
 from eligibility.text import normalize
 from tests.geocoding.fake_ban import FakeBAN, start_server
+from tests.geocoding.silent_server import SilentServer
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_ADDRESSES = ROOT / "data" / "demo" / "addresses" / "adresses-95-extrait.csv"
@@ -83,3 +84,15 @@ def ban_server(settings, monkeypatch):
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def silent_server(ban_server, settings):
+    """The geocoder pointed at a loopback server that accepts connections and never answers,
+    with short timeouts (0.2 s a try, 0.2 s a call)."""
+    server = SilentServer()
+    settings.GEOCODER_BAN_DOMAIN = f"127.0.0.1:{server.port}"
+    settings.GEOCODER_TIMEOUT = 0.2
+    settings.GEOCODER_DEADLINE = 0.2
+    yield server
+    server.close()
