@@ -24,12 +24,13 @@ logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 60
-API_PREFIX = "/api/"
+# The machine-readable paths (public API, vector tiles, statistics as data) answer JSON errors.
+MACHINE_PREFIXES = ("/api/", "/tiles/", "/stats.json", "/stats.csv")
 API_MESSAGE = "Le service est momentanément indisponible. Réessayez dans quelques minutes."
 
 
 def is_api(request) -> bool:
-    return request.path.startswith(API_PREFIX)
+    return request.path.startswith(MACHINE_PREFIXES) and request.path != "/api/"  # its docs
 
 
 def unavailable_response(request) -> HttpResponse:
@@ -68,7 +69,7 @@ class DatabaseUnavailableMiddleware:
 
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
-    """handler500: the 503 for a database error raised outside a view, JSON under /api/."""
+    """handler500: the 503 for a database error raised outside a view; JSON for the API."""
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_ERRORS):
         return unavailable_response(request)
@@ -80,9 +81,9 @@ def server_error(request, template_name="500.html"):
 
 
 def not_found(request, exception, template_name="404.html"):
-    """handler404: JSON under /api/, the page elsewhere."""
+    """handler404: JSON for the API, the page elsewhere."""
     if is_api(request):
         return JsonResponse(
-            {"error": "not_found", "message": "Cette adresse de l’API n’existe pas."}, status=404
+            {"error": "not_found", "message": "Cette adresse n’existe pas."}, status=404
         )
     return page_not_found(request, exception, template_name)

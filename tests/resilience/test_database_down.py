@@ -100,3 +100,24 @@ def test_an_unknown_api_address_answers_a_json_404(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+def test_the_statistics_as_data_answer_a_json_503(client, database_down):
+    response = client.get("/stats.json")
+    assert response.status_code == 503
+    assert response.json()["error"] == "service_unavailable"
+
+
+def test_every_operation_of_the_openapi_description_documents_its_503(client):
+    description = client.get("/api/v1/openapi.json").json()
+    operations = [
+        (path, method, operation)
+        for path, methods in description["paths"].items()
+        for method, operation in methods.items()
+    ]
+    missing = [(path, method) for path, method, op in operations if "503" not in op["responses"]]
+    assert operations and missing == []
+    assert (
+        "service_unavailable"
+        in description["components"]["schemas"]["Error"]["properties"]["error"]["enum"]
+    )
