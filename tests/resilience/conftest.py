@@ -7,6 +7,7 @@ import socket
 import pytest
 from django.db import connections
 
+from chauffage import ratelimit
 from eligibility import index, recording
 
 
@@ -37,9 +38,11 @@ def database_down(db, settings, closed_port):
     down_settings = {**real.settings_dict, "HOST": "127.0.0.1", "PORT": str(closed_port)}
     down = type(real)(down_settings, "default")
     connections["default"] = down
+    ratelimit._local.clear()  # the per-process counts of the rate limits
     yield
     connections["default"] = real
     down.close()
+    ratelimit._local.clear()
     with recording._batches.lock:
         recording._batches.pending.clear()
 

@@ -121,3 +121,14 @@ def test_every_operation_of_the_openapi_description_documents_its_503(client):
         "service_unavailable"
         in description["components"]["schemas"]["Error"]["properties"]["error"]["enum"]
     )
+
+
+def test_the_rate_limit_is_still_applied_per_process_while_its_cache_is_down(
+    client, loaded_index, database_down, settings
+):
+    settings.RATELIMIT_API = "2/60"
+    point = {"lat": SARCELLES[0], "lon": SARCELLES[1]}
+
+    statuses = [client.get("/api/v1/eligibility", point).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
