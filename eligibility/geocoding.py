@@ -41,6 +41,7 @@ from geopy.exc import (
 )
 from geopy.geocoders import BANFrance
 
+from chauffage.ratelimit import CACHE_ERRORS
 from eligibility.models import format_address_label
 from eligibility.text import normalize
 
@@ -181,8 +182,6 @@ def _cache_key(backend: str, text: str, limit: int) -> str:
 
 
 def _cached_ban_search(text: str, limit: int) -> list[GeocodedAddress]:
-    from chauffage.ratelimit import CACHE_ERRORS
-
     key = _cache_key("ban", text, limit)
     try:
         cached = cache.get(key)
@@ -209,8 +208,11 @@ def _cached_ban_search(text: str, limit: int) -> list[GeocodedAddress]:
 # 5xx/429 after retries, unreadable answers), the process stops asking the API for
 # GEOCODER_BREAKER_SECONDS: calls fail at once (or search the local copy, GEOCODER_FALLBACK_LOCAL).
 # Then one call at a time tries the API again ("half open"): a success closes the breaker, a
-# failure opens it for another period. Shared by the threads of a process; each process has its
-# own (a few calls per process find out that the API is down).
+# failure opens it for another period. Shared by the threads of a process; the other processes
+# learn through the shared cache that it opened (SHARED_KEY, read before each call to the API)
+# and skip the API until the same time, each then trying it again with one call of its own.
+
+SHARED_KEY = f"{CACHE_PREFIX}:breaker-open-until"  # time.time() until which the API is skipped
 
 
 class CircuitBreaker:
@@ -223,18 +225,29 @@ class CircuitBreaker:
     def allow(self) -> bool:
         """Whether a call may go to the API now (the half-open trial is one call at a time)."""
         with self._lock:
-            if self._open_until is None:
+            closed = self._open_until is None
+            if not closed:
+                if time.monotonic() < self._open_until or self._trial:
+                    return False
+                self._trial = True
                 return True
-            if time.monotonic() < self._open_until or self._trial:
-                return False
-            self._trial = True
+        left = _shared_seconds_left()  # outside the lock: a cache request
+        if left <= 0:
             return True
+        with self._lock:
+            if self._open_until is None:
+                logger.warning("The address API is skipped: another process found it down.")
+                self._open_until = time.monotonic() + left
+        return False
 
     def succeeded(self) -> None:
         with self._lock:
-            if self._open_until is not None:
-                logger.warning("The address API answers again: breaker closed.")
+            was_open = self._open_until is not None
             self._failures, self._open_until, self._trial = 0, None, False
+        if was_open:
+            logger.warning("The address API answers again: breaker closed.")
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.delete(SHARED_KEY)
 
     def failed(self) -> None:
         with self._lock:
@@ -247,7 +260,14 @@ class CircuitBreaker:
                         settings.GEOCODER_BREAKER_SECONDS,
                     )
                 self._open_until = time.monotonic() + settings.GEOCODER_BREAKER_SECONDS
+                publish = True
+            else:
+                publish = False
             self._trial = False
+        if publish:
+            seconds = settings.GEOCODER_BREAKER_SECONDS
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.set(SHARED_KEY, time.time() + seconds, timeout=math.ceil(seconds) or 1)
 
     def abandoned(self) -> None:
         """A call ended without telling (an unexpected exception): another may try."""
@@ -267,6 +287,15 @@ class CircuitBreaker:
 
 
 breaker = CircuitBreaker()
+
+
+def _shared_seconds_left() -> float:
+    """How long the API is still skipped by another process's breaker (0: it is not)."""
+    try:
+        until = cache.get(SHARED_KEY)
+    except CACHE_ERRORS:
+        return 0.0
+    return until - time.time() if isinstance(until, (int, float)) else 0.0
 
 
 def _guarded_ban_search(text: str, limit: int) -> list[GeocodedAddress]:

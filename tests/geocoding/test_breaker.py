@@ -139,3 +139,27 @@ def test_healthz_reports_the_open_breaker_without_asking_the_api(
 @pytest.mark.django_db
 def test_healthz_reports_a_national_api_in_use(client, ban_server):
     assert client.get("/healthz").json()["geocoder"] == "ok"
+
+
+def test_a_breaker_opened_by_another_process_skips_the_api_here_too(
+    silent_server, opens_after_one_failure
+):
+    other_process = geocoding.CircuitBreaker()  # sharing the cache, as processes do
+    other_process.failed()
+
+    with pytest.raises(GeocoderError):
+        geocoding.search(QUERY)
+
+    assert silent_server.connections == 0
+    assert geocoding.breaker.state() == "open"
+
+
+def test_a_success_after_the_cool_down_lets_the_other_processes_ask_the_api_again(
+    ban_server, opens_after_one_failure
+):
+    other_process = geocoding.CircuitBreaker()
+    other_process.failed()
+    other_process.succeeded()
+    ban_server.will_answer(Answer(canned(GOOD)))
+
+    assert geocoding.search(QUERY)[0].label == "15 Allée Paul Dukas 95200 Sarcelles"
