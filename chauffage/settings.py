@@ -263,8 +263,8 @@ GEOCODER_RETRIES = env.int("GEOCODER_RETRIES", default=2)
 # GEOCODER_BREAKER_SECONDS (address searches fail at once: a French message, a JSON 503), then
 # tries again with one call. GEOCODER_FALLBACK_LOCAL: meanwhile search the local copy of the BAN
 # instead (only where it is imported: `manage.py import_ban_addresses`).
-GEOCODER_DEADLINE = env.float("GEOCODER_DEADLINE", default=4.0)
-GEOCODER_BREAKER_FAILURES = env.int("GEOCODER_BREAKER_FAILURES", default=3)
+GEOCODER_DEADLINE = env.float("GEOCODER_DEADLINE", default=3.0)
+GEOCODER_BREAKER_FAILURES = env.int("GEOCODER_BREAKER_FAILURES", default=2)
 GEOCODER_BREAKER_SECONDS = env.float("GEOCODER_BREAKER_SECONDS", default=30.0)
 GEOCODER_FALLBACK_LOCAL = env.bool("GEOCODER_FALLBACK_LOCAL", default=False)
 GEOCODER_MIN_SCORE = env.float("GEOCODER_MIN_SCORE", default=0.5)
