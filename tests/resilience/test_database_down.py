@@ -1,6 +1,8 @@
 """While the database does not answer: the API answers what the in-memory index knows, and JSON
 503 otherwise; pages and forms answer the French 503 page; /healthz answers 503."""
 
+import json
+
 import pytest
 
 from eligibility import index, recording
@@ -132,3 +134,47 @@ def test_the_rate_limit_is_still_applied_per_process_while_its_cache_is_down(
     statuses = [client.get("/api/v1/eligibility", point).status_code for _ in range(3)]
 
     assert statuses == [200, 200, 429]
+
+
+def test_a_database_error_outside_a_view_answers_the_503_page(rf):
+    from django.db import OperationalError
+
+    from chauffage.unavailable import server_error
+
+    request = rf.post("/demande-de-contact/")
+    try:
+        raise OperationalError("the session could not be saved")
+    except OperationalError:
+        response = server_error(request)  # as Django calls handler500, in the except block
+
+    assert response.status_code == 503
+    assert "Votre demande n’a pas été enregistrée" in response.content.decode()
+
+
+def test_another_error_of_the_api_answers_a_json_500(rf):
+    from chauffage.unavailable import server_error
+
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError:
+        response = server_error(rf.get("/api/v1/eligibility"))
+
+    assert response.status_code == 500
+    assert json.loads(response.content)["error"] == "internal_error"
+
+
+def test_after_a_failure_the_rate_limit_does_not_ask_its_cache_at_each_request(
+    client, loaded_index, database_down, settings
+):
+    point = {"lat": SARCELLES[0], "lon": SARCELLES[1]}
+    client.get("/api/v1/eligibility", point)  # the rate limit's cache fails
+
+    before = database_down.attempts
+    client.get("/api/v1/eligibility", point)
+    with_limit = database_down.attempts - before
+    settings.RATELIMIT_API = "0/60"  # no limit: only the index's version check connects
+    before = database_down.attempts
+    client.get("/api/v1/eligibility", point)
+    without_limit = database_down.attempts - before
+
+    assert with_limit == without_limit
