@@ -17,7 +17,9 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found
+from django.views.defaults import permission_denied as default_permission_denied
 from django.views.defaults import server_error as default_server_error
 
 logger = logging.getLogger(__name__)
@@ -87,3 +89,17 @@ def not_found(request, exception, template_name="404.html"):
             {"error": "not_found", "message": "Cette adresse n’existe pas."}, status=404
         )
     return page_not_found(request, exception, template_name)
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """handler400 (a forbidden Host header, a malformed request): JSON for the API."""
+    if is_api(request):
+        return JsonResponse({"error": "bad_request", "message": "Requête invalide."}, status=400)
+    return default_bad_request(request, exception, template_name)
+
+
+def permission_denied(request, exception, template_name="403.html"):
+    """handler403: JSON for the API."""
+    if is_api(request):
+        return JsonResponse({"error": "forbidden", "message": "Accès refusé."}, status=403)
+    return default_permission_denied(request, exception, template_name)

@@ -15,6 +15,8 @@ _ERROR = {
                 "geocoder_unavailable",
                 "service_unavailable",
                 "internal_error",
+                "bad_request",
+                "forbidden",
                 "method_not_allowed",
                 "not_found",
                 # bulk tests

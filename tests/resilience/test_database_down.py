@@ -1,8 +1,6 @@
 """While the database does not answer: the API answers what the in-memory index knows, and JSON
 503 otherwise; pages and forms answer the French 503 page; /healthz answers 503."""
 
-import json
-
 import pytest
 
 from eligibility import index, recording
@@ -98,12 +96,6 @@ def test_healthz_answers_503_when_the_database_refuses_connections(client, datab
     assert response.json()["database"] == "unavailable"
 
 
-def test_an_unknown_api_address_answers_a_json_404(client):
-    response = client.get("/api/v1/nothing-here")
-    assert response.status_code == 404
-    assert response.json()["error"] == "not_found"
-
-
 def test_the_statistics_as_data_answer_a_json_503(client, database_down):
     response = client.get("/stats.json")
     assert response.status_code == 503
@@ -149,18 +141,6 @@ def test_a_database_error_outside_a_view_answers_the_503_page(rf):
 
     assert response.status_code == 503
     assert "Votre demande n’a pas été enregistrée" in response.content.decode()
-
-
-def test_another_error_of_the_api_answers_a_json_500(rf):
-    from chauffage.unavailable import server_error
-
-    try:
-        raise RuntimeError("a bug")
-    except RuntimeError:
-        response = server_error(rf.get("/api/v1/eligibility"))
-
-    assert response.status_code == 500
-    assert json.loads(response.content)["error"] == "internal_error"
 
 
 def test_after_a_failure_the_rate_limit_does_not_ask_its_cache_at_each_request(
