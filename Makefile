@@ -11,8 +11,9 @@ run: setup demo-data
 	@echo ""
 	@echo "France Chaleur Urbaine est servi sur http://localhost:$(PORT) (Ctrl+C pour arrêter)"
 	@echo ""
-	@# The task worker (emails) runs in the background and stops with gunicorn.
-	@$(VENV)/python manage.py db_worker --no-reload --verbosity 1 & worker=$$!; \
+	@# The task worker (emails) runs in the background, started again if it stops (a database
+	@# restart), and stops with gunicorn.
+	@scripts/worker.sh --no-reload --verbosity 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/gunicorn -c gunicorn.conf.py --bind 0.0.0.0:$(PORT) chauffage.wsgi
 

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database error in a view: 503 (JSON for the API, the French page elsewhere), not a 500.
+    "chauffage.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "chauffage.urls"
@@ -117,6 +119,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Short transactional queries: compiling them (JIT) costs more than it saves. Big bulk queries
 # would start compiling for seconds once their estimated cost passes the threshold.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A server that does not answer fails the connection after so many seconds (libpq waits for
+# the system's TCP timeout otherwise, minutes): /healthz and the pages answer 503 quickly.
+DATABASES["default"]["OPTIONS"]["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: shared between processes (rate limits, geocoder answers). The database table works
@@ -267,6 +272,15 @@ GEOCODER_BAN_DOMAIN = env("GEOCODER_BAN_DOMAIN", default="data.geopf.fr/geocodag
 GEOCODER_BAN_SCHEME = env("GEOCODER_BAN_SCHEME", default="https")
 GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)
 GEOCODER_RETRIES = env.int("GEOCODER_RETRIES", default=2)
+# One call to the national API, tries and backoffs included, never lasts longer than this. After
+# GEOCODER_BREAKER_FAILURES consecutive failures a process stops asking it for
+# GEOCODER_BREAKER_SECONDS (address searches fail at once: a French message, a JSON 503), then
+# tries again with one call. GEOCODER_FALLBACK_LOCAL: meanwhile search the local copy of the BAN
+# instead (only where it is imported: `manage.py import_ban_addresses`).
+GEOCODER_DEADLINE = env.float("GEOCODER_DEADLINE", default=3.0)
+GEOCODER_BREAKER_FAILURES = env.int("GEOCODER_BREAKER_FAILURES", default=2)
+GEOCODER_BREAKER_SECONDS = env.float("GEOCODER_BREAKER_SECONDS", default=30.0)
+GEOCODER_FALLBACK_LOCAL = env.bool("GEOCODER_FALLBACK_LOCAL", default=False)
 GEOCODER_MIN_SCORE = env.float("GEOCODER_MIN_SCORE", default=0.5)
 GEOCODER_CACHE_SECONDS = env.int("GEOCODER_CACHE_SECONDS", default=7 * 24 * 3600)
 # Seconds before a request of a bulk test to the national API's CSV endpoint (5,000 rows) is abandoned.

@@ -8,6 +8,12 @@ admin.site.site_header = "France Chaleur Urbaine — administration"
 admin.site.site_title = "France Chaleur Urbaine"
 admin.site.index_title = "Espace gestionnaire"
 
+# JSON for the API; a database error is a 503 (chauffage/unavailable.py).
+handler400 = "chauffage.unavailable.bad_request"
+handler403 = "chauffage.unavailable.permission_denied"
+handler404 = "chauffage.unavailable.not_found"
+handler500 = "chauffage.unavailable.server_error"
+
 urlpatterns = [
     path("", eligibility_views.home, name="home"),
     path("", include("eligibility.urls")),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -27,11 +28,21 @@ def sitemap(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers: 200 when the database answers, 503 otherwise."""
+    """For load balancers: 200 when the database answers, 503 otherwise. The address service is
+    reported, never asked (a slow national API must not slow this answer down): "local" (the
+    database), "ok", or "unavailable" while this process's breaker skips the national API."""
+    from eligibility import geocoding
+
+    if settings.GEOCODER == "local":
+        geocoder = "local"
+    else:
+        geocoder = "unavailable" if geocoding.breaker.state() == "open" else "ok"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse(
+            {"status": "error", "database": "unavailable", "geocoder": geocoder}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "ok", "geocoder": geocoder})

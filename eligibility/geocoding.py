@@ -3,8 +3,8 @@
 Two backends, chosen by ``settings.GEOCODER`` at each call:
 
 - ``"ban"``: the national address API (Base Adresse Nationale, served by the Géoplateforme) through
-  geopy's ``BANFrance``, with a timeout, retries with exponential backoff on 429/5xx/timeouts and a
-  cache of the answers;
+  geopy's ``BANFrance``, with retries with exponential backoff on 429/5xx/timeouts within a total
+  deadline per call, a circuit breaker and a cache of the answers (see "Breaker" below);
 - ``"local"``: the project's own copy of the BAN (``Address``) in PostGIS, searched with the
   prefix (``text_pattern_ops``) and trigram (``gin_trgm_ops``) indexes of ``search_label``.
 
@@ -16,11 +16,13 @@ geocode to another place. Queries with fewer than ``MIN_QUERY_CHARS`` letters or
 result (``search`` returns ``[]``, ``geocode`` raises ``AddressNotFound`` without suggestions).
 """
 
+import contextlib
 import functools
 import hashlib
 import logging
 import math
 import re
+import threading
 import time
 from dataclasses import asdict, dataclass
 
@@ -39,6 +41,7 @@ from geopy.exc import (
 )
 from geopy.geocoders import BANFrance
 
+from chauffage.ratelimit import CACHE_ERRORS
 from eligibility.models import format_address_label
 from eligibility.text import normalize
 
@@ -53,6 +56,7 @@ SUGGESTIONS = 5
 # A Retry-After header (429) is honoured up to MAX_RETRY_AFTER_SECONDS.
 BACKOFF_SECONDS = 0.2
 MAX_RETRY_AFTER_SECONDS = 2.0
+MIN_TRY_SECONDS = 0.1  # no try is started with less time than this before the deadline
 USER_AGENT = "france-chaleur-urbaine"
 CACHE_PREFIX = "geocoding:v1"  # change the version when GeocodedAddress changes
 
@@ -80,7 +84,11 @@ class GeocodedAddress:
 
 class GeocoderError(Exception):
     """The address service is unavailable (timeout, network error, 5xx/429 after retries,
-    unreadable answer)."""
+    unreadable answer, skipped by the breaker)."""
+
+
+class _Refused(GeocoderError):
+    """The address API answered, refusing the request (4xx but 429): it is up."""
 
 
 class AddressNotFound(Exception):
@@ -175,11 +183,136 @@ def _cache_key(backend: str, text: str, limit: int) -> str:
 
 def _cached_ban_search(text: str, limit: int) -> list[GeocodedAddress]:
     key = _cache_key("ban", text, limit)
-    cached = cache.get(key)
+    try:
+        cached = cache.get(key)
+    except CACHE_ERRORS:  # the database cache while PostgreSQL is down: ask the API
+        cached = None
     if cached is not None:
         return [GeocodedAddress(**fields) for fields in cached]
-    results = _ban_search(text, limit)  # raises on errors: they are never cached
-    cache.set(key, [asdict(r) for r in results], settings.GEOCODER_CACHE_SECONDS)
+    try:
+        results = _guarded_ban_search(text, limit)  # errors are never cached
+    except GeocoderError:
+        if not settings.GEOCODER_FALLBACK_LOCAL:
+            raise
+        logger.info("Address searched in the local copy: the address API is unavailable.")
+        return _local_search(text, limit)
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.set(key, [asdict(r) for r in results], settings.GEOCODER_CACHE_SECONDS)
+    return results
+
+
+# --- Breaker ------------------------------------------------------------------------------------
+#
+# A server that accepts connections and never answers would hold each request for the whole
+# deadline. After GEOCODER_BREAKER_FAILURES consecutive failures (timeouts, network errors,
+# 5xx/429 after retries, unreadable answers), the process stops asking the API for
+# GEOCODER_BREAKER_SECONDS: calls fail at once (or search the local copy, GEOCODER_FALLBACK_LOCAL).
+# Then one call at a time tries the API again ("half open"): a success closes the breaker, a
+# failure opens it for another period. Shared by the threads of a process; the other processes
+# learn through the shared cache that it opened (SHARED_KEY, read before each call to the API)
+# and skip the API until the same time, each then trying it again with one call of its own.
+
+SHARED_KEY = f"{CACHE_PREFIX}:breaker-open-until"  # time.time() until which the API is skipped
+
+
+class CircuitBreaker:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._failures = 0
+        self._open_until: float | None = None
+        self._trial = False
+
+    def allow(self) -> bool:
+        """Whether a call may go to the API now (the half-open trial is one call at a time)."""
+        with self._lock:
+            closed = self._open_until is None
+            if not closed:
+                if time.monotonic() < self._open_until or self._trial:
+                    return False
+                self._trial = True
+                return True
+        left = _shared_seconds_left()  # outside the lock: a cache request
+        if left <= 0:
+            return True
+        with self._lock:
+            if self._open_until is None:
+                logger.warning("The address API is skipped: another process found it down.")
+                self._open_until = time.monotonic() + left
+        return False
+
+    def succeeded(self) -> None:
+        with self._lock:
+            was_open = self._open_until is not None
+            self._failures, self._open_until, self._trial = 0, None, False
+        if was_open:
+            logger.warning("The address API answers again: breaker closed.")
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.delete(SHARED_KEY)
+
+    def failed(self) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._trial or self._failures >= max(settings.GEOCODER_BREAKER_FAILURES, 1):
+                if self._open_until is None:
+                    logger.warning(
+                        "The address API failed %d times in a row: not asked for %s s.",
+                        self._failures,
+                        settings.GEOCODER_BREAKER_SECONDS,
+                    )
+                self._open_until = time.monotonic() + settings.GEOCODER_BREAKER_SECONDS
+                publish = True
+            else:
+                publish = False
+            self._trial = False
+        if publish:
+            seconds = settings.GEOCODER_BREAKER_SECONDS
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.set(SHARED_KEY, time.time() + seconds, timeout=math.ceil(seconds) or 1)
+
+    def abandoned(self) -> None:
+        """A call ended without telling (an unexpected exception): another may try."""
+        with self._lock:
+            self._trial = False
+
+    def state(self) -> str:
+        """The state: "closed" (the API is asked), "open" (skipped), "half_open" (may be tried)."""
+        with self._lock:
+            if self._open_until is None:
+                return "closed"
+            return "open" if time.monotonic() < self._open_until else "half_open"
+
+    def reset(self) -> None:
+        with self._lock:
+            self._failures, self._open_until, self._trial = 0, None, False
+
+
+breaker = CircuitBreaker()
+
+
+def _shared_seconds_left() -> float:
+    """How long the API is still skipped by another process's breaker (0: it is not)."""
+    try:
+        until = cache.get(SHARED_KEY)
+    except CACHE_ERRORS:
+        return 0.0
+    return until - time.time() if isinstance(until, (int, float)) else 0.0
+
+
+def _guarded_ban_search(text: str, limit: int) -> list[GeocodedAddress]:
+    if not breaker.allow():
+        raise GeocoderError("The address service is not asked for a while after failures.")
+    try:
+        results = _ban_search(text, limit)
+    except _Refused:
+        breaker.succeeded()  # it answered
+        raise
+    except GeocoderError:
+        breaker.failed()
+        raise
+    except BaseException:
+        breaker.abandoned()
+        raise
+    breaker.succeeded()
     return results
 
 
@@ -187,15 +320,20 @@ _UNREADABLE = (AttributeError, IndexError, KeyError, TypeError, ValueError)
 
 
 def _ban_search(text: str, limit: int) -> list[GeocodedAddress]:
+    """One call, tries included, within GEOCODER_DEADLINE seconds: each try waits at most the
+    time left (GEOCODER_TIMEOUT at most) to connect and for each read; no retry or backoff
+    beyond the deadline."""
     client = _ban_client(
         settings.GEOCODER_BAN_SCHEME, settings.GEOCODER_BAN_DOMAIN, settings.GEOCODER_TIMEOUT
     )
     # The API wants q to start with a letter or a digit.
     q = re.sub(r"^[\W_]+", "", text)
     retries = max(settings.GEOCODER_RETRIES, 0)
+    deadline = time.monotonic() + settings.GEOCODER_DEADLINE
     for attempt in range(retries + 1):
+        timeout = min(settings.GEOCODER_TIMEOUT, deadline - time.monotonic())
         try:
-            locations = client.geocode(q, exactly_one=False, limit=limit)
+            locations = client.geocode(q, exactly_one=False, limit=limit, timeout=timeout)
             break
         # Logs name the failure, never the query: an address is personal data.
         except GeocoderParseError as error:
@@ -204,13 +342,15 @@ def _ban_search(text: str, limit: int) -> list[GeocodedAddress]:
         except GeocoderServiceError as error:
             if not _is_transient(error):
                 logger.error("The address API refused the request (%s).", _describe(error))
-                raise GeocoderError("The address service refused the request.") from error
-            if attempt == retries:
+                raise _Refused("The address service refused the request.") from error
+            delay = _backoff(attempt, error)
+            # Another try needs the backoff and some time to wait for the answer.
+            if attempt == retries or time.monotonic() + delay + MIN_TRY_SECONDS > deadline:
                 logger.warning(
                     "The address API failed %d times (%s).", attempt + 1, _describe(error)
                 )
                 raise GeocoderError("The address service is unavailable.") from error
-            time.sleep(_backoff(attempt, error))
+            time.sleep(delay)
         except GeopyError as error:
             raise GeocoderError("The address service could not be called.") from error
         except _UNREADABLE as error:  # geopy's parsing of a feature unlike the documented ones

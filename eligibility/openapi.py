@@ -13,6 +13,10 @@ _ERROR = {
                 "address_not_found",
                 "rate_limited",
                 "geocoder_unavailable",
+                "service_unavailable",
+                "internal_error",
+                "bad_request",
+                "forbidden",
                 "method_not_allowed",
                 "not_found",
                 # bulk tests
@@ -630,7 +634,22 @@ BULK_SECURITY_SCHEMES = {
 }
 
 
+# Every operation may answer 503 while the database does not answer (chauffage/unavailable.py).
+_UNAVAILABLE = _error_response(
+    "Service momentanément indisponible (`service_unavailable`) : réessayez après le délai de "
+    "l’en-tête Retry-After."
+)
+
+
 def build(server_url: str) -> dict:
+    description = _description(server_url)
+    for operations in description["paths"].values():
+        for operation in operations.values():
+            operation["responses"] = {"503": _UNAVAILABLE, **operation["responses"]}
+    return description
+
+
+def _description(server_url: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -689,7 +708,9 @@ def build(server_url: str) -> dict:
                             "Trop de requêtes (`rate_limited`) : voir l’en-tête Retry-After."
                         ),
                         "503": _error_response(
-                            "Service d’adresses indisponible (`geocoder_unavailable`)."
+                            "Service d’adresses indisponible (`geocoder_unavailable`), ou "
+                            "service momentanément indisponible (`service_unavailable`) : une "
+                            "recherche par `lat` et `lon` répond le plus souvent malgré tout."
                         ),
                     },
                 }
@@ -729,7 +750,10 @@ def build(server_url: str) -> dict:
                         },
                         "400": _error_response("Paramètre `q` absent, trop court ou trop long."),
                         "429": _error_response("Trop de requêtes."),
-                        "503": _error_response("Service d’adresses indisponible."),
+                        "503": _error_response(
+                            "Service d’adresses indisponible (`geocoder_unavailable`), ou "
+                            "service momentanément indisponible (`service_unavailable`)."
+                        ),
                     },
                 }
             },

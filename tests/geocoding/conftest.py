@@ -13,6 +13,7 @@ from eligibility import geocoding
 from eligibility.models import Address
 from eligibility.text import normalize
 from tests.geocoding.fake_ban import FakeBAN, start_server
+from tests.geocoding.silent_server import SilentServer
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_ADDRESSES = ROOT / "data" / "demo" / "addresses" / "adresses-95-extrait.csv"
@@ -74,9 +75,24 @@ def ban_server(settings, monkeypatch):
     settings.GEOCODER_TIMEOUT = 2.0
     settings.GEOCODER_RETRIES = 2
     settings.GEOCODER_MIN_SCORE = 0.5
+    settings.GEOCODER_DEADLINE = 5.0
     monkeypatch.setattr(geocoding, "BACKOFF_SECONDS", 0.05)
     monkeypatch.setattr(geocoding, "MAX_RETRY_AFTER_SECONDS", 0.2)
+    geocoding.breaker.reset()
     yield fake
+    geocoding.breaker.reset()
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def silent_server(ban_server, settings):
+    """The geocoder pointed at a loopback server that accepts connections and never answers,
+    with short timeouts (0.2 s a try, 0.2 s a call)."""
+    server = SilentServer()
+    settings.GEOCODER_BAN_DOMAIN = f"127.0.0.1:{server.port}"
+    settings.GEOCODER_TIMEOUT = 0.2
+    settings.GEOCODER_DEADLINE = 0.2
+    yield server
+    server.close()

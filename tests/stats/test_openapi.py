@@ -19,7 +19,7 @@ def test_the_exports_are_described_with_their_filter_parameters(spec):
     for path in ["/stats.json", "/stats.csv"]:
         operation = spec["paths"][path]["get"]
         assert [p["name"] for p in operation["parameters"]] == ["region", "departement"]
-        assert set(operation["responses"]) == {"200", "400", "429"}
+        assert set(operation["responses"]) == {"200", "400", "429", "503"}
     assert "text/csv" in spec["paths"]["/stats.csv"]["get"]["responses"]["200"]["content"]
 
 
