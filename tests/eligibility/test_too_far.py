@@ -88,3 +88,24 @@ def test_the_too_far_explanation_names_the_nearest_network_and_its_distance():
 def test_the_too_far_explanation_says_when_no_network_is_within_the_search_radius():
     text = explanation(check(SARCELLES))
     assert "Aucun réseau de chaleur connu à moins de 10\xa0km" in text
+
+
+def test_the_api_answer_of_a_too_far_address_describes_the_nearest_network(client):
+    HeatNetworkFactory(
+        network_id="9502C",
+        name="Grand Ensemble Sarcelles-Locheres",
+        operator="DALKIA Paris la Defense",
+        route=route_east_of(SARCELLES, 1500),
+    )
+    body = client.get("/api/v1/eligibility", {"lat": SARCELLES[0], "lon": SARCELLES[1]}).json()
+    assert body["category"] == "too_far" and body["eligible"] is False
+    assert body["network"]["id"] == "9502C"
+    assert body["network"]["url"] == "http://testserver/reseaux/9502C"
+    assert_close(body["distance_m"], 1500)
+    assert body["threshold_m"] == 1000
+    assert "« Grand Ensemble Sarcelles-Locheres »" in body["explanation"]
+
+
+def test_the_openapi_description_says_what_network_a_too_far_answer_names(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["Eligibility"]
+    assert "too_far" in schema["properties"]["network"]["description"]
