@@ -3,7 +3,7 @@ fr_format.py), the emails and the messages built in Python.
 
 - Numbers: thousands grouped with the French locale's no-break space, as /stats shows them
   (« 85 000 », « 3 200 ») and a decimal comma (« 66,7 »); a unit follows after a no-break space
-  (« 1 500 m », « 85 000 € »).
+  (« 1 500 m », « 85 000 € »); a noun after an ordinary space (« 12 demandes »).
 - Dates: « 1er janvier 2026 » (the ordinal for the first day of a month, which Django's `date`
   filter does not write), « 2 janvier 2026 à 08:05 » for a moment, in the time zone of Paris.
 - Plurals: French puts 0 and 1 in the singular (« 0 demande », « 1 demande », « 2 demandes »),
@@ -38,6 +38,8 @@ def number(value, decimals: int | None = None) -> str:
     if value is None or value == "":
         return "—"
     if decimals is not None:
+        # Rounded first: Django's number_format cuts the extra decimals off (66,66 → « 66,6 »).
+        value = round(float(value), int(decimals))
         return number_format(value, decimal_pos=int(decimals), force_grouping=True)
     return number_format(value, force_grouping=True)
 
@@ -59,14 +61,14 @@ def plural(count, singular: str, plural_form: str | None = None) -> str:
     """« 1 demande », « 0 demande », « 12 345 demandes »; `plural_form` when it is not the
     singular with an s (« 2 journaux »)."""
     word = (plural_form or f"{singular}s") if is_plural(count) else singular
-    return f"{number(count)}{NBSP}{word}"
+    return f"{number(count)} {word}"
 
 
 def last_months(count: int) -> str:
     """« le dernier mois », « les 12 derniers mois »."""
     if not is_plural(count):
         return "le dernier mois"
-    return f"les {number(count)}{NBSP}derniers mois"
+    return f"les {number(count)} derniers mois"
 
 
 def date(value, *, with_time: bool = False) -> str:
