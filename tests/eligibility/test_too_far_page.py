@@ -84,3 +84,23 @@ def test_the_too_far_page_links_the_guides_on_other_solutions_not_the_network_on
     assert "Pas de réseau à proximité : les autres solutions" in section
     assert "Raccordé au réseau de Sarcelles" not in section
     assert "Les étapes du raccordement" not in section
+
+
+def test_the_confirmation_email_of_a_too_far_request_names_the_nearest_network_and_france_renov(
+    network_3_km_away,
+):
+    from django.template.loader import render_to_string
+
+    from contacts.services import _requester_context
+    from tests.contacts.factories import LeadFactory
+
+    lead = LeadFactory(
+        category="too_far",
+        eligible=False,
+        network_id="9502C",
+        network_name="Grand Ensemble Sarcelles-Locheres",
+        distance_m=3200,
+    )
+    body = render_to_string("emails/lead_confirmation_body.txt", _requester_context(lead))
+    assert "le plus proche, « Grand Ensemble Sarcelles-Locheres », est à 3\xa0200\xa0m" in body
+    assert "0 808 800 700" in body
