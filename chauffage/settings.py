@@ -128,6 +128,8 @@ LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+# The French formats with the dates Django writes by itself in figures (chauffage/formats/fr).
+FORMAT_MODULE_PATH = ["chauffage.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")

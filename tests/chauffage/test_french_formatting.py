@@ -100,3 +100,12 @@ def test_the_confirmation_email_writes_the_first_of_the_month_with_the_ordinal()
     lead.refresh_from_db()
     body = render_to_string("emails/lead_confirmation_body.txt", _requester_context(lead))
     assert "demande de contact du 1er mars 2026" in body
+
+
+def test_dates_written_by_django_itself_never_read_1_janvier():
+    from django.utils.formats import date_format
+
+    assert date_format(datetime.date(2026, 1, 1)) == "01/01/2026"
+    assert date_format(datetime.datetime(2026, 1, 1, 8, 5), "DATETIME_FORMAT") == (
+        "01/01/2026 à 08:05"
+    )
