@@ -145,6 +145,8 @@ LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+# The French formats with the dates Django writes by itself in figures (chauffage/formats/fr).
+FORMAT_MODULE_PATH = ["chauffage.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
@@ -254,6 +256,9 @@ ELIGIBILITY_THRESHOLDS = {
 # National thresholds of particular networks (very close, close), unless an administrator sets
 # the network's own: Paris (CPCU) requires a building much closer to its dense network.
 NETWORK_THRESHOLDS = {"7501C": (60, 100), "7511C": (60, 100)}
+# Beyond the "far" distance ("too far"), the verdict still names the nearest existing network
+# within this many metres, so the requester knows where the nearest one is.
+ELIGIBILITY_NEAREST_SEARCH_M = env.int("ELIGIBILITY_NEAREST_SEARCH_M", default=10000)
 # Each process keeps the networks in memory for the eligibility test (eligibility/index.py) and
 # compares the data's version numbers at most every so many seconds: an edit reaches the answers
 # within that delay.

@@ -136,6 +136,16 @@ def _route_advice(verdict, citycode: str) -> Routing:
     )
 
 
+def territory_organisation(citycode: str) -> Organisation | None:
+    """The energy agency (else local authority) whose territory covers a commune: its own
+    communes first, then its département; None when none does or the commune is unknown."""
+    if not citycode:
+        return None
+    return _territory_organisation(communes__contains=[citycode]) or _territory_organisation(
+        departements__contains=[departement_of(citycode)]
+    )
+
+
 def _goes_to_operator(verdict) -> bool:
     if verdict.eligible or verdict.category == "city_network_without_route":
         return True

@@ -52,6 +52,8 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Func
 from django.utils import timezone
 
+from chauffage.formatting import plural
+
 # How many rejections and warnings the report prints before summarising the rest.
 REPORT_LIMIT = 50
 
@@ -526,7 +528,8 @@ def read_csv(
                         yield pending_line, pick(pending)
                     else:
                         report.reject(
-                            f"ligne {pending_line}", f"{len(pending)} colonnes au lieu de {width}"
+                            f"ligne {pending_line}",
+                            f"{plural(len(pending), 'colonne')} au lieu de {width}",
                         )
                 pending, pending_line = row, reader.line_num + 1
                 line = pending_line
@@ -536,13 +539,14 @@ def read_csv(
                 if len(pending) < width:
                     raise CommandError(
                         f"{path.name} est tronqué : la dernière ligne ({pending_line}) n’a que "
-                        f"{len(pending)} colonnes sur {width}."
+                        f"{plural(len(pending), 'colonne')} sur {width}."
                     )
                 if len(pending) == width:
                     yield pending_line, pick(pending)
                 else:
                     report.reject(
-                        f"ligne {pending_line}", f"{len(pending)} colonnes au lieu de {width}"
+                        f"ligne {pending_line}",
+                        f"{plural(len(pending), 'colonne')} au lieu de {width}",
                     )
     except UnicodeDecodeError:
         raise CommandError(

@@ -60,6 +60,7 @@ _ADDRESS_CELL = 0.01  # about 1.1 km north-south
 _LONGEST_SEGMENT_M = 1000  # longer route segments are cut (_split_long_segments)
 _EARTH_RADIUS_M = 6371008.8
 _GATE_CELL = 0.1  # the boxes of communes widened by 2 km are about 5 to 15 km wide
+_NEAREST_FIRST_SEARCH_M = 3000  # nearest_heat_network: the first, smaller search
 
 
 def _radii(lat: float) -> tuple[float, float]:
@@ -492,6 +493,24 @@ class NetworkIndex:
                      None, None, "", None, None, None)
                 )  # fmt: skip
         return rows
+
+    def nearest_heat_network(self, lon: float, lat: float, metres: float) -> tuple | None:
+        """The nearest existing network open to connections whose route comes within `metres`
+        of the point, for a "too far" verdict: a row of rules._NEAREST_SQL (pk, id, name,
+        operator, classified, EnR&R, CO2, distance), or None. Searched within 3 km first: the
+        box of a few kilometres holds few segments, the full radius is only searched when needed
+        (rural places, where routes are few)."""
+        heat = len(self.heat)
+        for radius in sorted({min(_NEAREST_FIRST_SEARCH_M, metres), metres}):
+            found = [
+                (distance, self.heat[network][1], network)
+                for network, distance in self.routes.nearest(lon, lat, radius)
+                if network < heat
+            ]
+            if found:
+                distance, _, network = min(found)
+                return (*self.heat[network][:7], distance)
+        return None
 
     def _future(self, network: int) -> tuple:
         pk, official_id, name, operator, planned = self.future[network]

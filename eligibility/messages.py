@@ -2,14 +2,24 @@
 
 import functools
 
-from django.utils.formats import number_format
+from django.conf import settings
 
+from chauffage.formatting import with_unit
 from eligibility.rules import Verdict
 
 
 @functools.lru_cache(maxsize=4096)
 def _metres(value: int) -> str:
-    return f"{number_format(value, force_grouping=True)} m"
+    """« 1 500 m » (no-break spaces)."""
+    return with_unit(value, "m")
+
+
+def _search_radius() -> str:
+    """The radius searched for the nearest network of a "too far" verdict: « 10 km »."""
+    metres = settings.ELIGIBILITY_NEAREST_SEARCH_M
+    if metres % 1000 == 0:
+        return with_unit(metres // 1000, "km")
+    return _metres(metres)
 
 
 def _network(verdict: Verdict) -> str:
@@ -28,8 +38,14 @@ def explanation(verdict: Verdict) -> str:
     distance = _metres(verdict.distance_m) if verdict.distance_m is not None else None
     threshold = _metres(verdict.threshold_m) if verdict.threshold_m is not None else None
     if category == "too_far":
+        if verdict.network is None:
+            return (
+                f"Aucun réseau de chaleur connu à moins de {_search_radius()} de cette adresse : "
+                "un raccordement n’est pas envisageable à ce jour."
+            )
         return (
-            f"Aucun réseau de chaleur connu ne passe à moins de {threshold} de cette adresse : "
+            f"Le réseau de chaleur le plus proche, {_network(verdict)}, est à {distance} de "
+            f"cette adresse, au-delà de la distance de raccordement ({threshold}) : "
             "un raccordement n’est pas envisageable à ce jour."
         )
     network = _network(verdict)
@@ -70,7 +86,7 @@ def nuances(verdict: Verdict, *, heating: str = "collective") -> list[str]:
     network = verdict.network
     if verdict.in_priority_zone:
         power = (
-            f" dont la puissance de chauffage dépasse {number_format(verdict.power_threshold_kw)} kW"
+            f" dont la puissance de chauffage dépasse {with_unit(verdict.power_threshold_kw, 'kW')}"
             if verdict.power_threshold_kw
             else ""
         )
@@ -87,7 +103,7 @@ def nuances(verdict: Verdict, *, heating: str = "collective") -> list[str]:
     if network and network.min_power_kw and verdict.eligible:
         notes.append(
             f"Ce réseau ne raccorde que les bâtiments dont la puissance souscrite atteint au moins "
-            f"{network.min_power_kw} kW, soit environ 20 logements ou plus."
+            f"{with_unit(network.min_power_kw, 'kW')}, soit environ 20 logements ou plus."
         )
     if heating == "individual" and verdict.category != "too_far":
         notes.append(

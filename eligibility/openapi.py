@@ -834,15 +834,27 @@ def _description(server_url: str) -> dict:
                         "category": {"type": "string", "enum": CATEGORIES},
                         "distance_m": {
                             "type": ["integer", "null"],
-                            "description": "Distance au sol, en mètres.",
+                            "description": (
+                                "Distance au sol, en mètres, de l’adresse au réseau décrit par "
+                                "`network`. Pour `too_far`, la distance du réseau existant le "
+                                "plus proche (à 10 km au plus) ; null si aucun."
+                            ),
                         },
                         "threshold_m": {
                             "type": ["integer", "null"],
-                            "description": "Seuil appliqué, en mètres.",
+                            "description": (
+                                "Seuil appliqué, en mètres ; pour `too_far`, la distance de "
+                                "raccordement maximale (1 000 m) que l’adresse dépasse."
+                            ),
                         },
                         "in_priority_zone": {"type": "boolean"},
                         "network": {
-                            "oneOf": [{"$ref": "#/components/schemas/Network"}, {"type": "null"}]
+                            "oneOf": [{"$ref": "#/components/schemas/Network"}, {"type": "null"}],
+                            "description": (
+                                "Le réseau du verdict : tous les champs décrivent ce même réseau. "
+                                "Pour `too_far`, le réseau existant ouvert aux raccordements le "
+                                "plus proche, à 10 km au plus (null au-delà)."
+                            ),
                         },
                         "explanation": {"type": "string"},
                     },

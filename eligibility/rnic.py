@@ -36,6 +36,7 @@ from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import Point
 from django.core.management.base import CommandError
 
+from chauffage.formatting import plural
 from eligibility.importing import (
     ImportReport,
     Progress,
@@ -308,7 +309,9 @@ def read_csv(path: Path, report: ImportReport, progress_for: Callable) -> Iterat
 
             def record(row: list[str], number: int) -> Record | None:
                 if len(row) != width:
-                    report.reject(f"ligne {number}", f"{len(row)} colonnes au lieu de {width}")
+                    report.reject(
+                        f"ligne {number}", f"{plural(len(row), 'colonne')} au lieu de {width}"
+                    )
                     return None
                 values = {key: row[index] for key, index in columns.items() if index is not None}
                 return Record(f"ligne {number}", values, row[lon_column], row[lat_column])
@@ -327,7 +330,7 @@ def read_csv(path: Path, report: ImportReport, progress_for: Callable) -> Iterat
                 if len(pending) < width:
                     raise CommandError(
                         f"{path.name} est tronqué : la dernière ligne ({pending_line}) n’a que "
-                        f"{len(pending)} colonnes sur {width}."
+                        f"{plural(len(pending), 'colonne')} sur {width}."
                     )
                 if found := record(pending, pending_line):
                     yield found

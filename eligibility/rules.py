@@ -12,13 +12,19 @@ points (evaluate_many: the bulk test) by one SQL query through PostGIS's spatial
 once for both, each candidate is classified with its own network's thresholds and the best one
 wins (_verdict): all the fields of a verdict describe the same network, the one whose candidate
 won. Tests check that both ways give the same verdicts.
+
+A "too far" verdict still names the nearest existing network open to connections within
+ELIGIBILITY_NEAREST_SEARCH_M (10 km), with its distance (the threshold is the "far" one it
+exceeds), so that the requester knows how far the nearest network is: searched only for the
+points that are too far, by the index for one point, by _NEAREST_SQL for many, with the same
+rule (the nearest route, ties by network id).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import connection
@@ -125,8 +131,7 @@ _OPEN_HEAT_NETWORK = """CROSS JOIN LATERAL (
     SELECT * FROM eligibility_heatnetwork WHERE id = near.network_id LIMIT 1) n
    WHERE n.kind = 'heat' AND n.open_to_connections"""
 
-_CANDIDATES_SQL = f"""
-WITH pts AS (
+_POINTS_SQL = """pts AS (
   SELECT u.i, ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326)::geography AS g, u.code,
          -- EPSG:3857 by its formula: ST_Transform would set up a projection for each statement.
          -- Mercator has no poles: beyond 89°, where France has no network, the point's box is
@@ -138,7 +143,10 @@ WITH pts AS (
     FROM unnest(%(lons)s::float8[], %(lats)s::float8[], %(codes)s::text[])
          WITH ORDINALITY AS u(lon, lat, code, i)
    CROSS JOIN LATERAL (SELECT LEAST(GREATEST(u.lat, -89), 89) AS mlat) l
-),
+)"""
+
+_CANDIDATES_SQL = f"""
+WITH {_POINTS_SQL},
 -- The commune: given, else the one of the nearest known address.
 city AS MATERIALIZED (
   SELECT p.i, COALESCE(NULLIF(p.code, ''), {NEAREST_COMMUNE_SQL.format(point="p.g")}) AS code
@@ -228,6 +236,41 @@ SELECT c.i, 'city', n.id, n.network_id, n.name, n.operator, n.classified, n.enrr
 """  # noqa: S608 - SQL pieces of this module only, never a request's input
 
 
+# The nearest existing network open to connections within %(radius)s metres of each point (the
+# "too far" points). A box of 10 km would hold thousands of route pieces near a city, so the
+# pieces are found by KNN on the Mercator index instead (the index is walked from the nearest
+# piece and stops at the 8th of an open heat network, however far: the network is checked by a
+# scalar subquery, which the planner keeps per row, where EXISTS became a join of every
+# network); the nearest of these pieces of each network is measured on the spheroid: the
+# nearest network wins, ties by its id. Mercator's scale varies by less than
+# 0.3 % over 10 km, so the piece found is the nearest or as near.
+_NEAREST_SQL = f"""
+WITH {_POINTS_SQL}
+SELECT p.i, best.*
+  FROM pts p
+ CROSS JOIN LATERAL (
+   SELECT n.id, n.network_id, n.name, n.operator, n.classified, n.enrr_rate, n.co2_kg_per_kwh,
+          ST_Distance(near.segment, p.g) AS distance
+     FROM (
+       SELECT DISTINCT ON (k.network_id) k.network_id, k.segment
+         FROM (
+           SELECT s.network_id, s.segment, s.segment_mercator <-> p.m AS rank
+             FROM eligibility_heatnetwork_segment s
+            WHERE (SELECT o.kind = 'heat' AND o.open_to_connections
+                     FROM eligibility_heatnetwork o WHERE o.id = s.network_id)
+            ORDER BY s.segment_mercator <-> p.m
+            LIMIT 8
+         ) k
+        ORDER BY k.network_id, k.rank
+     ) near
+     {_OPEN_HEAT_NETWORK}
+    ORDER BY distance, n.network_id
+    LIMIT 1
+ ) best
+ WHERE best.distance <= %(radius)s
+"""  # noqa: S608 - SQL pieces of this module only, never a request's input
+
+
 def _largest_close() -> int:
     """The largest "close" distance of the settings (the default and the national ones); the
     query adds the networks' own."""
@@ -262,7 +305,13 @@ def evaluate(*, lat: float, lon: float, citycode: str = "") -> Verdict:
     (INSEE) is the point's commune when known; otherwise it is looked up only where a network
     without a route may decide the verdict (none of the other kinds around), and the verdict's
     `citycode` may stay empty (the statistics find it afterwards: eligibility/recording.py)."""
-    return _verdict(current().candidates(float(lon), float(lat), citycode or ""))
+    lon, lat = float(lon), float(lat)
+    index = current()
+    verdict = _verdict(index.candidates(lon, lat, citycode or ""))
+    if verdict.category == "too_far":
+        radius = settings.ELIGIBILITY_NEAREST_SEARCH_M
+        verdict = _with_nearest(verdict, index.nearest_heat_network(lon, lat, radius))
+    return verdict
 
 
 def evaluate_many(
@@ -289,9 +338,21 @@ def evaluate_many(
         "close": float(_largest_close()),
     }
     rows_by_point: list[list[tuple]] = [[] for _ in points]
-    for row in _candidates(params):
+    for row in _candidates(_CANDIDATES_SQL, params):
         rows_by_point[row[0] - 1].append(row[1:])
-    return [_verdict(rows) for rows in rows_by_point]
+    verdicts = [_verdict(rows) for rows in rows_by_point]
+    too_far = [i for i, verdict in enumerate(verdicts) if verdict.category == "too_far"]
+    if too_far:
+        nearest_params = {
+            "lons": [params["lons"][i] for i in too_far],
+            "lats": [params["lats"][i] for i in too_far],
+            "codes": [""] * len(too_far),
+            "radius": float(settings.ELIGIBILITY_NEAREST_SEARCH_M),
+        }
+        for row in _candidates(_NEAREST_SQL, nearest_params):
+            i = too_far[row[0] - 1]
+            verdicts[i] = _with_nearest(verdicts[i], row[1:])
+    return verdicts
 
 
 _MIN_POINTS_PER_CONNECTION = 500  # below, a connection of its own costs more than it saves
@@ -311,13 +372,13 @@ def _evaluate_concurrently(points, connections: int) -> list[Verdict]:
         return [verdict for verdicts in pool.map(evaluate_part, parts) for verdict in verdicts]
 
 
-def _candidates(params: dict) -> list[tuple]:
-    """Runs _CANDIDATES_SQL as a prepared statement of the connection: the query is the same
+def _candidates(sql: str, params: dict) -> list[tuple]:
+    """Runs _CANDIDATES_SQL (or _NEAREST_SQL) as a prepared statement of the connection: the query is the same
     for one point or thousands (arrays), so PostgreSQL plans it once per connection instead of
     on every test (the plan costs about as much as the execution). Django's own cursors bind
     parameters on the client side and never prepare."""
     with server_cursor() as cursor:
-        cursor.execute(_CANDIDATES_SQL, params, prepare=True)
+        cursor.execute(sql, params, prepare=True)
         return cursor.fetchall()
 
 
@@ -367,3 +428,23 @@ def _verdict(rows) -> Verdict:
             category="too_far", distance_m=None, threshold_m=far, network=None, citycode=citycode
         )
     return best[1]
+
+
+def _with_nearest(verdict: Verdict, row: tuple | None) -> Verdict:
+    """A "too far" verdict with the nearest network found beyond the "far" distance (a row of
+    _NEAREST_SQL without its index: pk, id, name, operator, classified, EnR&R, CO2, distance);
+    unchanged when there is none within the search radius."""
+    if row is None:
+        return verdict
+    pk, network_id, name, operator, classified, enrr, co2, distance = row
+    network = NetworkSummary(
+        pk=pk,
+        id=network_id,
+        name=name,
+        operator=operator,
+        kind="existing",
+        classified=bool(classified),
+        enrr_rate=enrr,
+        co2_kg_per_kwh=co2,
+    )
+    return replace(verdict, network=network, distance_m=round(distance))

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from eligibility import charts, geocoding, recording
 from eligibility.forms import EligibilityForm
+from eligibility.index import commune_at
 from eligibility.messages import explanation, nuances
 from eligibility.models import EligibilityCheck, FutureNetwork, HeatNetwork
 from eligibility.rules import evaluate
@@ -41,11 +42,16 @@ def result(request):
     verdict = evaluate(lat=lat, lon=lon, citycode=citycode or "")
     recording.record(verdict, channel=EligibilityCheck.Channel.WEB, lat=lat, lon=lon)
     heating = data["chauffage"]
+    citycode = verdict.citycode or citycode or ""
+    if not citycode and not verdict.eligible:
+        # The advisor of the territory is found by the commune (shown for non-eligible verdicts).
+        citycode = commune_at(lat=lat, lon=lon)
     context = {
         "title": "Résultat du test",
         "address_label": label,
         "heating": heating,
         "verdict": verdict,
+        "citycode": citycode,
         "explanation": explanation(verdict),
         "nuances": nuances(verdict, heating=heating),
         "map_data": _map_data(verdict, lat=lat, lon=lon, label=label),

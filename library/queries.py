@@ -53,6 +53,34 @@ def documents_for_network(network, *, limit: int = 3) -> list[Document]:
     return linked
 
 
+# The topics of the guides that fit a verdict where no network can serve the address yet, in
+# order: the other low-carbon heating solutions, then the financial aids (which cover them too).
+NO_NETWORK_TOPICS = ["autres-solutions", "aides-financieres"]
+FAR_CATEGORIES = {"existing_far", "future_far"}
+
+
+def documents_for_verdict(network, category: str = "", *, limit: int = 3) -> list[Document]:
+    """Published documents to read next to an eligibility verdict. "Too far": the guides on
+    other solutions and financial aids (the nearest network's own documents do not apply);
+    "far": the network's documents, then those guides; otherwise documents_for_network()."""
+    if category not in FAR_CATEGORIES and category != "too_far":
+        return documents_for_network(network, limit=limit)
+    documents = Document.objects.published()
+    linked: list[Document] = []
+    network_pk = _heat_network_pk(network)
+    if category in FAR_CATEGORIES and network_pk:
+        linked = list(documents.filter(network_id=network_pk)[:limit])
+    for slug in NO_NETWORK_TOPICS:
+        if len(linked) >= limit:
+            break
+        linked += list(
+            documents.filter(topics__slug=slug, audiences__contains=["coproprietes"])
+            .exclude(pk__in=[document.pk for document in linked])
+            .order_by("-published_on", "title")[: limit - len(linked)]
+        )
+    return linked
+
+
 def _heat_network_pk(network) -> int | None:
     """The HeatNetwork's key, from the model or from an eligibility verdict's NetworkSummary; a
     network under construction (FutureNetwork) has no documents of its own."""

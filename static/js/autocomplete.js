@@ -21,6 +21,16 @@
     status.className = "fr-sr-only";
     status.setAttribute("role", "status");
     group.appendChild(status);
+    // Why no suggestion comes (rate limit, service unavailable): visible and read out.
+    var notice = document.createElement("div");
+    notice.className = "fr-messages-group fcu-autocomplete__notice";
+    notice.id = "message-suggestions-" + index;
+    notice.setAttribute("aria-live", "polite");
+    var noticeText = document.createElement("p");
+    noticeText.className = "fr-message fr-message--info";
+    noticeText.hidden = true;
+    notice.appendChild(noticeText);
+    list.insertAdjacentElement("afterend", notice);
 
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -69,7 +79,20 @@
       status.textContent = "Adresse choisie : " + result.label;
     }
 
+    function say(text) {
+      noticeText.textContent = text;
+      noticeText.hidden = !text;
+    }
+
+    var RATE_LIMITED =
+      "Trop de recherches en peu de temps : réessayez dans quelques secondes ou validez " +
+      "l’adresse saisie.";
+    var UNAVAILABLE =
+      "Les suggestions d’adresses sont momentanément indisponibles : validez l’adresse " +
+      "saisie, nous la chercherons pour vous.";
+
     function render() {
+      say("");
       list.textContent = "";
       results.forEach(function (result, i) {
         var option = document.createElement("li");
@@ -99,6 +122,7 @@
       if (query.length < 3) {
         results = [];
         close();
+        say("");
         return;
       }
       if (controller) controller.abort();
@@ -106,17 +130,19 @@
       var url = group.dataset.autocompleteUrl + "?q=" + encodeURIComponent(query);
       fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } })
         .then(function (response) {
-          return response.ok ? response.json() : { results: [] };
+          if (response.status === 429) throw new Error(RATE_LIMITED);
+          if (!response.ok) throw new Error(UNAVAILABLE);
+          return response.json();
         })
         .then(function (body) {
           results = body.results || [];
           render();
         })
         .catch(function (error) {
-          if (error.name !== "AbortError") {
-            results = [];
-            close();
-          }
+          if (error.name === "AbortError") return;
+          results = [];
+          close();
+          say(error.message === RATE_LIMITED ? RATE_LIMITED : UNAVAILABLE);
         });
     }
 

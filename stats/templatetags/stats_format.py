@@ -1,17 +1,9 @@
-"""Numbers of /stats as French readers expect them: « 1 234 567 », « 66,7 »."""
+"""Numbers of /stats as French readers expect them: « 1 234 567 », « 66,7 ». The filter is the
+project's (chauffage/templatetags/fr_format.py), kept under this name for the /stats templates."""
 
 from django import template
-from django.utils.formats import number_format
+
+from chauffage.templatetags.fr_format import nombre
 
 register = template.Library()
-
-
-@register.filter
-def nombre(value, decimals=None):
-    """Groups thousands with the French locale's non-breaking space; `decimals` for floats.
-    None (a figure that does not exist) reads « — »."""
-    if value is None or value == "":
-        return "—"
-    if decimals is not None:
-        return number_format(value, decimal_pos=int(decimals), force_grouping=True)
-    return number_format(value, force_grouping=True)
+register.filter("nombre", nombre)

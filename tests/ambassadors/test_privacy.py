@@ -76,7 +76,7 @@ def test_what_the_contact_chose_to_share_is_shown(client, ambassador):
     ambassador.cost_public = ambassador.savings_public = True
     ambassador.save()
     html = client.get(f"/ambassadeurs/{ambassador.pk}/").content.decode()
-    assert "85000 € TTC" in html and "20 %" in html
+    assert "85\xa0000\xa0€ TTC" in html and "20 %" in html
     assert AMBASSADOR_EMAIL not in html
 
 

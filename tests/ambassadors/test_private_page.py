@@ -57,7 +57,7 @@ def test_the_contact_edits_the_listing_and_the_team_is_told(client, committed, m
     assert ambassador.cost_public and ambassador.status == Ambassador.Status.PUBLISHED
     assert ambassador.edited_at is not None
     detail = client.get(f"/ambassadeurs/{ambassador.pk}/").content.decode()
-    assert "Nouveau témoignage." in detail and "85000 € TTC" in detail
+    assert "Nouveau témoignage." in detail and "85\xa0000\xa0€ TTC" in detail
     assert [m.to for m in mailoutbox] == [["moderation@fcu.example.fr"]]
     assert "vient de modifier sa fiche" in mailoutbox[0].body
 

@@ -41,7 +41,7 @@ def test_an_eligible_requester_is_told_who_will_study_the_connection(send, dalki
     assert message.subject == f"Votre demande de contact pour le {LABEL}"
     assert "Bonjour Camille Martin," in message.body
     assert "potentiellement raccordable au réseau de chaleur « Grand Ensemble" in message.body
-    assert "qui passe à 48 m de votre adresse" in message.body
+    assert "qui passe à 48\xa0m de votre adresse" in message.body
     assert "transmise à Dalkia Île-de-France, gestionnaire du réseau" in message.body
     assert "étudier gratuitement le raccordement" in message.body
     assert f"http://localhost:8000/demande/{lead.token}/" in message.body
@@ -59,7 +59,7 @@ def test_a_network_within_500_m_is_described_as_an_extension(send, service_data)
     OrganisationFactory(name="Dalkia", networks=[network])
     send(**service_data)
     body = confirmation(mail.outbox).body
-    assert "passe à 400 m de votre adresse" in body
+    assert "passe à 400\xa0m de votre adresse" in body
     assert "extension" in body and "transmise à Dalkia" in body
 
 

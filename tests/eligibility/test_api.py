@@ -57,7 +57,7 @@ def test_eligibility_by_coordinates_follows_the_contract(client, sarcelles_netwo
         "co2_kg_per_kwh": 0.084,
         "url": "http://testserver/reseaux/9502C",
     }
-    assert "48 m" in body["explanation"] and "100 m" in body["explanation"]
+    assert "48\xa0m" in body["explanation"] and "100\xa0m" in body["explanation"]
 
 
 def test_eligibility_by_address_geocodes_with_the_local_ban(client, sarcelles_network):

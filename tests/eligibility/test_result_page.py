@@ -44,7 +44,7 @@ def test_result_without_javascript_geocodes_the_typed_address(client, sarcelles)
     assert "Votre immeuble est potentiellement raccordable" in html
     assert "Grand Ensemble Sarcelles-Locheres" in html
     assert "DALKIA Paris la Defense" in html
-    assert "seuil de 100 m" in html
+    assert "seuil de 100\xa0m" in html
     assert 'id="donnees-carte"' in html
     assert "Je donne mon avis" in html
     assert EligibilityCheck.objects.get().channel == "web"
@@ -93,7 +93,7 @@ def test_priority_zone_warns_that_connection_can_be_mandatory(client, sarcelles)
         "/eligibilite/", {"adresse": "15 allée Paul Dukas Sarcelles", "chauffage": "collective"}
     ).content.decode()
     assert "périmètre de développement prioritaire" in html
-    assert "30 kW" in html and "amende" in html
+    assert "30\xa0kW" in html and "amende" in html
 
 
 def test_paris_result_mentions_the_100_kw_minimum(client):
@@ -106,7 +106,7 @@ def test_paris_result_mentions_the_100_kw_minimum(client):
         "chauffage": "collective",
     }
     html = client.get("/eligibilite/", params).content.decode()
-    assert "100 kW" in html and "seuil de 60 m" in html
+    assert "100\xa0kW" in html and "seuil de 60\xa0m" in html
 
 
 def test_missing_address_shows_a_french_error_on_the_form(client):

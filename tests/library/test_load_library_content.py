@@ -17,6 +17,7 @@ REQUIRED = {
     "les-questions-a-poser-au-gestionnaire-du-reseau": ("guide", "pdf"),
     "reseaux-classes-et-perimetres-de-developpement-prioritaire": ("reglementation", ""),
     "exemple-fictif-une-copropriete-de-80-logements-raccordee": ("rex", ""),
+    "pas-de-reseau-a-proximite-les-autres-solutions": ("guide", ""),
 }
 
 
@@ -36,7 +37,7 @@ def stored_files(media_root) -> list[str]:
 
 def test_the_starting_documents_are_loaded_published_with_their_files(media_root):
     output = load()
-    assert "Documents : 8 créés, 0 mis à jour. Fichiers : 5 écrits, 0 inchangés." in output
+    assert "Documents : 9 créés, 0 mis à jour. Fichiers : 5 écrits, 0 inchangés." in output
     for slug, (kind, file_type) in REQUIRED.items():
         document = Document.objects.published().get(slug=slug)
         assert document.type == kind
@@ -52,7 +53,7 @@ def test_the_starting_documents_are_loaded_published_with_their_files(media_root
                 rf"library/[a-z0-9-]+-[0-9a-f]{{12}}\.{file_type}", document.file.name
             )
     assert len(stored_files(media_root)) == 5
-    assert Topic.objects.count() == 5
+    assert Topic.objects.count() == 6
 
 
 def test_loading_twice_changes_nothing(media_root):
@@ -62,9 +63,9 @@ def test_loading_twice_changes_nothing(media_root):
         Document.objects.order_by("slug").values_list("slug", "file", "file_sha256", "updated_at")
     )
     output = load()
-    assert "Thèmes : 0 créés, 5 mis à jour. Documents : 0 créés, 8 mis à jour." in output
+    assert "Thèmes : 0 créés, 6 mis à jour. Documents : 0 créés, 9 mis à jour." in output
     assert "Fichiers : 0 écrits, 5 inchangés." in output
-    assert (Document.objects.count(), Topic.objects.count()) == (8, 5)
+    assert (Document.objects.count(), Topic.objects.count()) == (9, 6)
     assert stored_files(media_root) == files
     after = list(Document.objects.order_by("slug").values_list("slug", "file", "file_sha256"))
     assert after == [row[:3] for row in snapshot]
@@ -184,4 +185,4 @@ def test_after_loading_a_search_for_assemblee_generale_finds_the_vote_guide_firs
 
 def test_the_catalogue_of_the_repository_is_valid():
     catalogue = content.read_catalogue()
-    assert len(catalogue["documents"]) == 8
+    assert len(catalogue["documents"]) == 9

@@ -49,7 +49,7 @@ def test_the_map_cites_its_data_with_licence_and_date(client, sarcelles_network)
     sarcelles_network.source_date = "2026-01-01"
     sarcelles_network.save()
     html = client.get("/carte/").content.decode()
-    assert "France Chaleur Urbaine, Licence Ouverte 2.0, données du 1 janvier 2026" in html
+    assert "France Chaleur Urbaine, Licence Ouverte 2.0, données du 1er janvier 2026" in html
     assert "OpenStreetMap" in html
 
 

@@ -47,7 +47,7 @@ def test_the_network_page_shows_its_key_figures(client, network_with_figures):
         "67,6 %",
         "0,084 kg/kWh",
         "0,112 kg/kWh",
-        "95 € TTC/MWh",
+        "95&nbsp;€ TTC/MWh",
         "41,2 km",
         "312",
         "Réseau classé",
@@ -106,7 +106,7 @@ def test_the_page_links_to_the_map_the_address_test_and_the_open_data(client, ne
     assert "Tester une adresse" in html
     assert 'href="/api/v1/networks/9502C"' in html
     assert 'href="/api/v1/networks/9502C.geojson"' in html
-    assert "données du 1 janvier 2026" in html
+    assert "données du 1er janvier 2026" in html
     assert "Licence Ouverte 2.0" in html
 
 

@@ -195,7 +195,7 @@ def test_the_leads_boiler_age_and_general_assembly_date_enrich_the_prospect(
     content = dalkia_client.get(URL).content.decode()
 
     assert row.lead == lead
-    assert "Chaudière : 23&nbsp;ans" in content
+    assert "Chaudière : 23 ans" in content
     assert "18 mars 2027" in content
 
 
