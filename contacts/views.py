@@ -39,6 +39,9 @@ def _prefill(request) -> tuple[dict, object | None]:
         initial["adresse"] = request.GET["adresse"][:200]
     if request.GET.get("chauffage") in {"collective", "individual"}:
         initial["heating_type"] = request.GET["chauffage"]
+    # The result page's "Être conseillé" links (too far from any network) ask for advice.
+    if request.GET.get("demande") == "conseil":
+        initial["request_type"] = Lead.RequestType.ADVICE
     if not query.is_valid() or query.cleaned_data["lat"] is None:
         return initial, None
     data = query.cleaned_data

@@ -300,3 +300,10 @@ def test_anonymisation_keeps_the_type_the_role_and_the_replacement_month():
     assert lead.request_type == Lead.RequestType.ADVICE
     assert lead.requester_role == Lead.Role.COUNCIL_MEMBER
     assert lead.boiler_replacement_date == date(2027, 10, 1)
+
+
+def test_the_too_far_results_advice_link_preselects_advice(client):
+    html = client.get(URL, {**PREFILLED, "demande": "conseil"}).content.decode()
+    assert re.search(r'<input[^>]*value="advice"[^>]*checked', html)
+    plain = client.get(URL, PREFILLED).content.decode()
+    assert not re.search(r'<input[^>]*value="advice"[^>]*checked', plain)
