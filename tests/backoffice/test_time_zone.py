@@ -20,7 +20,8 @@ from tests.eligibility.factories import SARCELLES
 pytestmark = pytest.mark.django_db
 
 MOMENT = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
-PARIS_LONG = "2 mars 2026 00:30"
+# As the back office writes dates and times (chauffage/formats/fr: in figures).
+PARIS_LONG = "02/03/2026 à 00:30"
 PARIS_SHORT = "02/03/2026 00:30"
 
 
@@ -55,7 +56,7 @@ def test_the_lead_page_and_its_history_show_paris_time(dalkia_client, lead):
     request, history = html.split("Historique (qui, quand, quoi)")
     assert PARIS_LONG in request  # "créée le", "dernière activité le"
     assert PARIS_LONG in history
-    assert "1 mars 2026" not in html
+    assert "01/03/2026" not in html and "1 mars 2026" not in html
 
 
 def test_an_event_names_its_paris_time(lead):
