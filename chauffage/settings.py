@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "chauffage.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # A NUL byte in the path or query string: 400 before any view (PostgreSQL refuses NUL).
+    "chauffage.request_checks.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

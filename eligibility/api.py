@@ -6,7 +6,7 @@ import math
 from django.http import JsonResponse
 from django.urls import reverse
 
-from chauffage.api import api_endpoint, json_error
+from chauffage.api import allow_methods, api_endpoint, json_error
 from eligibility import geocoding, recording
 from eligibility.messages import explanation
 from eligibility.models import EligibilityCheck
@@ -154,6 +154,7 @@ def ping(request):
     return JsonResponse({"status": "ok"})
 
 
+@allow_methods("GET", "HEAD")
 def openapi(request):
     from eligibility.openapi import build
 
