@@ -1,4 +1,5 @@
-"""A fixed-window rate limit per client, shared between processes through the cache."""
+"""A fixed-window rate limit per client (or per account…), shared between processes through the
+cache."""
 
 import time
 from dataclasses import dataclass
@@ -27,18 +28,47 @@ def client_ip(request) -> str:
 
 def hit(request, limit: Limit) -> int | None:
     """Counts one request; returns None when allowed, else the seconds to wait."""
-    if limit.requests <= 0:
-        return None
+    return count(client_ip(request), limit)
+
+
+def _window(limit: Limit) -> tuple[int, int]:
+    """(window number, seconds left in it)."""
     now = int(time.time())
     window = now // limit.seconds
-    key = f"ratelimit:{limit.scope}:{client_ip(request)}:{window}"
+    return window, (window + 1) * limit.seconds - now or 1
+
+
+def _key(limit: Limit, identity: str, window: int) -> str:
+    return f"ratelimit:{limit.scope}:{identity}:{window}"
+
+
+def count(identity: str, limit: Limit) -> int | None:
+    """Counts one event of `identity` (a client address, an account…) against `limit`; returns
+    None while within it, else the seconds until the window ends."""
+    if limit.requests <= 0:
+        return None
+    window, left = _window(limit)
+    key = _key(limit, identity, window)
     try:
-        count = cache.incr(key)  # the usual case: not the first request of the window
+        total = cache.incr(key)  # the usual case: not the first event of the window
     except ValueError:  # the first one; unless another process counted it in between
-        count = 1 if cache.add(key, 1, timeout=limit.seconds + 1) else cache.incr(key)
-    if count > limit.requests:
-        return (window + 1) * limit.seconds - now or 1
-    return None
+        total = 1 if cache.add(key, 1, timeout=limit.seconds + 1) else cache.incr(key)
+    return left if total > limit.requests else None
+
+
+def exhausted(identity: str, limit: Limit) -> int | None:
+    """Without counting anything: the seconds to wait when `identity` has already used up
+    `limit` in this window, else None."""
+    if limit.requests <= 0:
+        return None
+    window, left = _window(limit)
+    return left if (cache.get(_key(limit, identity, window)) or 0) >= limit.requests else None
+
+
+def reset(identity: str, limit: Limit) -> None:
+    """Forgets the events of `identity` in this window."""
+    window, _ = _window(limit)
+    cache.delete(_key(limit, identity, window))
 
 
 def from_setting(scope: str, value: str) -> Limit:
