@@ -8,6 +8,9 @@ admin.site.site_header = "France Chaleur Urbaine — administration"
 admin.site.site_title = "France Chaleur Urbaine"
 admin.site.index_title = "Espace gestionnaire"
 
+# An unknown address under /api/v1/ (or of the tiles, the exports…) gets a JSON 404.
+handler404 = "chauffage.views.page_not_found"
+
 urlpatterns = [
     path("", eligibility_views.home, name="home"),
     path("", include("eligibility.urls")),

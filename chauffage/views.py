@@ -1,8 +1,11 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from chauffage.api import is_api_path, json_error
 
 # Static information pages: (URL name, template, title). The site map lists them.
 INFORMATION_PAGES = {
@@ -35,3 +38,10 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def page_not_found(request, exception):
+    """handler404: the API's JSON error for an unknown API address, the DSFR page otherwise."""
+    if is_api_path(request.path):
+        return json_error("not_found", "Aucune ressource de l’API à cette adresse.", status=404)
+    return defaults.page_not_found(request, exception)
