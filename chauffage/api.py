@@ -9,8 +9,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from chauffage import ratelimit
 
-# Paths answered in JSON (or CSV, vector tiles…): their errors are JSON with a code too.
-_API_PREFIXES = ("/api/v1/", "/tiles/")
+# Paths answered in JSON (or CSV, vector tiles…): their errors are JSON with a code too. The
+# API's documentation page (/api/) is HTML.
+_API_PREFIXES = ("/api/", "/tiles/")
 _API_SUFFIXES = (".json", ".geojson", ".csv", ".pbf")
 
 
@@ -19,6 +20,8 @@ def json_error(code: str, message: str, *, status: int, **extra) -> JsonResponse
 
 
 def is_api_path(path: str) -> bool:
+    if path == "/api/":
+        return False
     return path.startswith(_API_PREFIXES) or path.endswith(_API_SUFFIXES)
 
 

@@ -216,7 +216,7 @@ def test_autocomplete_counts_the_characters_sent_and_finds_nothing_in_spaces(cli
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/inconnu", "/api/v1/eligibility/bulk/abc", "/api/v1/networks/"]
+    "url", ["/api/v1/inconnu", "/api/v2/eligibility", "/api/v1/eligibility/bulk/abc"]
 )
 def test_an_unknown_api_address_is_a_json_404(client, url):
     response = client.get(url)
