@@ -1,4 +1,5 @@
-"""A fixed-window rate limit per client, shared between processes through the cache.
+"""A fixed-window rate limit per client (or per account…), shared between processes through the
+cache.
 
 When the shared cache does not answer (the database cache while PostgreSQL is down, Redis
 unreachable), the limit is counted in the memory of the process instead, with a warning in the
@@ -52,29 +53,60 @@ def client_ip(request) -> str:
 
 def hit(request, limit: Limit) -> int | None:
     """Counts one request; returns None when allowed, else the seconds to wait."""
-    if limit.requests <= 0:
-        return None
+    return count(client_ip(request), limit)
+
+
+def _window(limit: Limit) -> tuple[int, int]:
+    """(window number, seconds left in it)."""
     now = int(time.time())
     window = now // limit.seconds
-    key = f"ratelimit:{limit.scope}:{client_ip(request)}:{window}"
-    if time.monotonic() < _shared_down_until:
-        count = _count(_local, key, limit)
-    else:
+    return window, (window + 1) * limit.seconds - now or 1
+
+
+def _key(limit: Limit, identity: str, window: int) -> str:
+    return f"ratelimit:{limit.scope}:{identity}:{window}"
+
+
+def _shared(operation, *args, **kwargs):
+    """`operation` (a method name of the cache) on the shared cache, or on this process's memory
+    while the shared cache does not answer."""
+    if time.monotonic() >= _shared_down_until:
         try:
-            count = _count(cache, key, limit)
+            return getattr(cache, operation)(*args, **kwargs)
         except CACHE_ERRORS as error:
             _shared_failed(error)
-            count = _count(_local, key, limit)
-    if count > limit.requests:
-        return (window + 1) * limit.seconds - now or 1
-    return None
+    return getattr(_local, operation)(*args, **kwargs)
 
 
-def _count(store, key: str, limit: Limit) -> int:
+def count(identity: str, limit: Limit) -> int | None:
+    """Counts one event of `identity` (a client address, an account…) against `limit`; returns
+    None while within it, else the seconds until the window ends."""
+    if limit.requests <= 0:
+        return None
+    window, left = _window(limit)
+    key = _key(limit, identity, window)
     try:
-        return store.incr(key)  # the usual case: not the first request of the window
+        total = _shared("incr", key)  # the usual case: not the first event of the window
     except ValueError:  # the first one; unless another process counted it in between
-        return 1 if store.add(key, 1, timeout=limit.seconds + 1) else store.incr(key)
+        added = _shared("add", key, 1, timeout=limit.seconds + 1)
+        total = 1 if added else _shared("incr", key)
+    return left if total > limit.requests else None
+
+
+def exhausted(identity: str, limit: Limit) -> int | None:
+    """Without counting anything: the seconds to wait when `identity` has already used up
+    `limit` in this window, else None."""
+    if limit.requests <= 0:
+        return None
+    window, left = _window(limit)
+    used = _shared("get", _key(limit, identity, window)) or 0
+    return left if used >= limit.requests else None
+
+
+def reset(identity: str, limit: Limit) -> None:
+    """Forgets the events of `identity` in this window."""
+    window, _ = _window(limit)
+    _shared("delete", _key(limit, identity, window))
 
 
 def _shared_failed(error: Exception) -> None:
@@ -91,7 +123,7 @@ def _shared_failed(error: Exception) -> None:
     )
 
 
-def reset() -> None:
+def forget_failures() -> None:
     """Forgets the per-process counts and that the shared cache failed (for the tests)."""
     global _shared_down_until
     _local.clear()

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "chauffage.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # A NUL byte in the path or query string: 400 before any view (PostgreSQL refuses NUL).
+    "chauffage.request_checks.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -328,6 +330,10 @@ OTP_REQUIRED_FOR_ALL_STAFF = env.bool("OTP_REQUIRED_FOR_ALL_STAFF", default=IS_P
 OTP_TOTP_ISSUER = "France Chaleur Urbaine"
 # Wrong codes make the next attempt wait 1, 2, 4… seconds (per device).
 OTP_TOTP_THROTTLE_FACTOR = 1
+# Failed back-office logins ("failures/seconds") per account (the username typed) and per client
+# address: beyond them, every login is refused until the period ends (contacts/login_attempts.py).
+RATELIMIT_LOGIN_PER_ACCOUNT = env("RATELIMIT_LOGIN_PER_ACCOUNT", default="5/900")
+RATELIMIT_LOGIN_PER_IP = env("RATELIMIT_LOGIN_PER_IP", default="20/900")
 # Password of the demo accounts (`manage.py create_demo_accounts`, run by `make run`); empty: a
 # random one, printed once when the accounts are created.
 DEMO_ACCOUNTS_PASSWORD = env("DEMO_ACCOUNTS_PASSWORD", default="")

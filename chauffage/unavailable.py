@@ -22,17 +22,18 @@ from django.views.defaults import page_not_found
 from django.views.defaults import permission_denied as default_permission_denied
 from django.views.defaults import server_error as default_server_error
 
+from chauffage.api import is_api_path
+
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 60
-# The machine-readable paths (public API, vector tiles, statistics as data) answer JSON errors.
-MACHINE_PREFIXES = ("/api/", "/tiles/", "/stats.json", "/stats.csv")
 API_MESSAGE = "Le service est momentanément indisponible. Réessayez dans quelques minutes."
 
 
 def is_api(request) -> bool:
-    return request.path.startswith(MACHINE_PREFIXES) and request.path != "/api/"  # its docs
+    """The machine-readable paths (public API, vector tiles, statistics as data) answer JSON."""
+    return is_api_path(request.path)
 
 
 def unavailable_response(request) -> HttpResponse:
@@ -86,7 +87,8 @@ def not_found(request, exception, template_name="404.html"):
     """handler404: JSON for the API, the page elsewhere."""
     if is_api(request):
         return JsonResponse(
-            {"error": "not_found", "message": "Cette adresse n’existe pas."}, status=404
+            {"error": "not_found", "message": "Aucune ressource de l’API à cette adresse."},
+            status=404,
         )
     return page_not_found(request, exception, template_name)
 

@@ -1,5 +1,5 @@
 """The back office's admin site (`admin.site`, through contacts.admin_apps): the Django admin whose
-login asks for the TOTP code, which refuses a session that two-factor authentication should have
+login asks for the TOTP code (429 after too many failures: contacts/login_attempts.py), which refuses a session that two-factor authentication should have
 verified and did not (contacts/otp.py says who), and which sends such an account without a device
 to the enrolment page; its "voir sur le site" shortcut only leads to what the staff member may
 see in the back office."""
@@ -51,7 +51,12 @@ class BackOfficeSite(admin.AdminSite):
             and not otp.has_device(user)
         ):
             return redirect("admin:otp_enrol")
-        return super().login(request, extra_context)
+        response = super().login(request, extra_context)
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        if getattr(form, "retry_after", None):  # too many failed logins
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
 
     def get_urls(self):
         return [

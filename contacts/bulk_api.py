@@ -20,10 +20,9 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 
 from chauffage import ratelimit
-from chauffage.api import json_error, rate_limited
+from chauffage.api import allow_methods, json_error, rate_limited
 from contacts import bulk
 from contacts.bulk_files import BulkFileError, mapping_from_names
 from contacts.bulk_views import file_response
@@ -50,17 +49,9 @@ def bulk_endpoint(methods: set[str]):
     """Method check, rate limit, then the key: the view gets the token as its second argument."""
 
     def decorator(view):
-        @csrf_exempt
+        @allow_methods(*methods)
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method not in methods:
-                response = json_error(
-                    "method_not_allowed",
-                    f"Méthode non acceptée : utilisez {' ou '.join(sorted(methods))}.",
-                    status=405,
-                )
-                response["Allow"] = ", ".join(sorted(methods))
-                return response
             limit = ratelimit.from_setting("bulk_api", settings.RATELIMIT_BULK_API)
             refused = rate_limited(request, limit)
             if refused:

@@ -1,6 +1,9 @@
 """Two-factor authentication of the back office (TOTP, django-otp): who needs it, the login form
 that asks for the code, and the enrolment of an authenticator application.
 
+The login checks the username, the password and the code together, with one generic error, and
+counts failures per account and per address (contacts/login_attempts.py).
+
 Policy (settings): the national team and superusers need a verified device when
 OTP_REQUIRED_FOR_ADMINS is on (always, except in the test suite); every staff account does when
 OTP_REQUIRED_FOR_ALL_STAFF is on (the default in production). An account that has a device always
@@ -17,11 +20,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.auth import authenticate
 from django.db import transaction
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from contacts import login_attempts
 from contacts.models import is_national_team
 
 DEVICE_NAME = "Application d’authentification"
@@ -31,6 +36,8 @@ CODE_INVALID = (
     "Code incorrect ou expiré : saisissez le code affiché en ce moment par l’application."
 )
 CODE_THROTTLED = "Trop de codes incorrects : attendez quelques secondes avant de réessayer."
+# The login's only error: it never tells which of the three was wrong.
+LOGIN_FAILED = "Identifiant, mot de passe ou code incorrect."
 
 
 def otp_required_for(user) -> bool:
@@ -86,21 +93,61 @@ def verify(user, token: str, devices) -> TOTPDevice:
 
 
 class BackOfficeAuthenticationForm(AdminAuthenticationForm):
-    """Password, then the TOTP code of the account's device when it has one."""
+    """Username, password and the TOTP code of the account's device, checked together: any
+    mistake gets the same message, so a wrong password and a right one with a wrong code look
+    alike. An account without a device logs in with its password (and then enrols). Failed
+    logins are counted per account and per address (contacts/login_attempts.py): beyond the
+    limit, the login is refused (`retry_after` set, the page answers 429) even when right."""
 
     otp_token = _token_field()
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": LOGIN_FAILED,
+        "inactive": LOGIN_FAILED,
+    }
+    retry_after: int | None = None
 
     def clean(self):
-        cleaned_data = super().clean()
-        user = self.get_user()
-        if user is not None:
-            devices = list(devices_for_user(user, confirmed=True))
-            if devices:
-                token = _clean_token(cleaned_data.get("otp_token"))
-                # Not in a transaction: a wrong code must stay counted (throttling).
-                # django-otp's user_logged_in handler marks the session as verified.
-                user.otp_device = verify(user, token, devices)
-        return cleaned_data
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or not password:  # "Ce champ est obligatoire." on the field
+            return self.cleaned_data
+        wait = login_attempts.wait_seconds(self.request, username)
+        if wait:
+            self.retry_after = wait
+            login_attempts.record_refusal(self.request, username)
+            raise forms.ValidationError(login_attempts.retry_message(wait), code="throttled")
+        user = authenticate(self.request, username=username, password=password)
+        if user is None or not user.is_active or not user.is_staff:
+            self._refuse(username, login_attempts.BAD_CREDENTIALS)
+        devices = list(devices_for_user(user, confirmed=True))
+        if devices:
+            token = _clean_token(self.cleaned_data.get("otp_token"))
+            # Not in a transaction: a wrong code must stay counted (django-otp's throttling).
+            device = _accepting_device(token, devices)
+            if device is None:
+                self._refuse(username, login_attempts.WRONG_CODE, user)
+            # django-otp's user_logged_in handler marks the session as verified.
+            user.otp_device = device
+        login_attempts.record_success(self.request, username)
+        self.user_cache = user
+        return self.cleaned_data
+
+    def _refuse(self, username, reason, user=None):
+        login_attempts.record_failure(self.request, username, reason=reason, user=user)
+        raise forms.ValidationError(LOGIN_FAILED, code="invalid_login")
+
+
+def _accepting_device(token: str, devices) -> TOTPDevice | None:
+    """The device that accepts the token, if any; a device slowed down by its wrong codes
+    refuses every token until its delay is over."""
+    if not token:
+        return None
+    for device in devices:
+        allowed, _ = device.verify_is_allowed()
+        if allowed and device.verify_token(token):
+            return device
+    return None
 
 
 class EnrolmentForm(forms.Form):

@@ -6,7 +6,7 @@ import math
 from django.http import JsonResponse
 from django.urls import reverse
 
-from chauffage.api import api_endpoint, json_error
+from chauffage.api import allow_methods, api_endpoint, json_error
 from eligibility import geocoding, recording
 from eligibility.messages import explanation
 from eligibility.models import EligibilityCheck
@@ -117,7 +117,9 @@ def eligibility(request):
 
 @api_endpoint
 def addresses(request):
-    query = request.GET.get("q", "").strip()
+    query = request.GET.get("q", "")
+    # The length of the value sent, as described; search() finds nothing in fewer than three
+    # letters or digits.
     if len(query) < 3 or len(query) > MAX_ADDRESS_LENGTH:
         return json_error(
             "invalid_parameters",
@@ -125,7 +127,7 @@ def addresses(request):
             status=400,
         )
     try:
-        results = geocoding.search(query, limit=10)
+        results = geocoding.search(query.strip(), limit=10)
     except geocoding.GeocoderError:
         return json_error(
             "geocoder_unavailable",
@@ -154,6 +156,7 @@ def ping(request):
     return JsonResponse({"status": "ok"})
 
 
+@allow_methods("GET", "HEAD")
 def openapi(request):
     from eligibility.openapi import build
 

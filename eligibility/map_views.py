@@ -20,7 +20,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_GET
 
 from chauffage import ratelimit
-from chauffage.api import api_endpoint, json_error
+from chauffage.api import allow_methods, api_endpoint, json_error
 from eligibility import maplayers
 from eligibility.models import HeatNetwork
 from eligibility.network_search import NetworkSearchForm, search_networks
@@ -109,14 +109,9 @@ def _route_bounds(network_id: str) -> list[list[float]] | None:
 def _tile_endpoint(view):
     """GET only, rate limited per client (with the tiles' own limit), errors as JSON."""
 
+    @allow_methods("GET", "HEAD")
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in {"GET", "HEAD"}:
-            response = json_error(
-                "method_not_allowed", "Seule la méthode GET est acceptée.", status=405
-            )
-            response["Allow"] = "GET, HEAD"
-            return response
         limit = settings.RATELIMIT_TILES
         wait = ratelimit.hit(request, ratelimit.from_setting("tiles", limit))
         if wait:

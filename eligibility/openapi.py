@@ -48,6 +48,10 @@ def _error_response(description: str) -> dict:
     }
 
 
+# A NUL byte (%00) in a path or a parameter is refused before any endpoint
+# (chauffage/request_checks.py).
+_NUL_400 = _error_response("Caractère nul (%00) dans l’adresse (`invalid_parameters`).")
+
 _NETWORK_ID = {
     "name": "id",
     "in": "path",
@@ -72,6 +76,7 @@ NETWORK_PATHS = {
                         }
                     },
                 },
+                "400": _NUL_400,
                 "404": _error_response("Aucun réseau n’a cet identifiant (`not_found`)."),
                 "429": _error_response("Trop de requêtes."),
             },
@@ -91,6 +96,7 @@ NETWORK_PATHS = {
                         }
                     },
                 },
+                "400": _NUL_400,
                 "404": _error_response("Aucun réseau n’a cet identifiant (`not_found`)."),
                 "429": _error_response("Trop de requêtes."),
             },
@@ -149,7 +155,10 @@ NETWORK_PATHS = {
                 },
                 "204": {"description": "Tuile vide."},
                 "304": {"description": "La copie du client (If-None-Match) est à jour."},
-                "400": _error_response("Coordonnées de tuile invalides (`invalid_parameters`)."),
+                "400": _error_response(
+                    "Coordonnées de tuile invalides (`invalid_parameters`) : x et y doivent être "
+                    "inférieurs à 2^z."
+                ),
                 "404": _error_response("Couche inconnue (`not_found`)."),
                 "429": _error_response("Trop de requêtes."),
             },
@@ -301,9 +310,10 @@ _STATS_PARAMETERS = [
         "in": "query",
         "description": (
             "Code INSEE de la région (Code officiel géographique 2024, ex. 11 pour "
-            "l’Île-de-France, 04 pour La Réunion). Sans `region` ni `departement` : France entière."
+            "l’Île-de-France, 04 pour La Réunion). Sans `region` ni `departement` (ou vides) : "
+            "France entière."
         ),
-        "schema": {"type": "string", "pattern": "^[0-9]{2}$"},
+        "schema": {"type": "string", "pattern": "^([0-9]{2})?$"},
     },
     {
         "name": "departement",
@@ -312,7 +322,7 @@ _STATS_PARAMETERS = [
             "Code INSEE du département (ex. 95, 2A, 2B, 971 à 974, 976 ; 975 n’est pas un "
             "département). Avec `region`, il doit en faire partie."
         ),
-        "schema": {"type": "string", "pattern": "^([0-9]{2}|2[ABab]|97[1-46])$"},
+        "schema": {"type": "string", "pattern": "^([0-9]{2}|2[ABab]|97[1-46])?$"},
     },
 ]
 _STATS_DESCRIPTION = (
@@ -658,7 +668,10 @@ def _description(server_url: str) -> dict:
             "description": (
                 "Éligibilité d’une adresse ou d’un point aux réseaux de chaleur, recherche "
                 "d’adresses, chiffres clés et tracés des réseaux, tuiles vectorielles de la carte. Accès libre, sans clé, limité en nombre de requêtes par client, sauf le test d’éligibilité en masse, réservé aux organismes munis d’une clé d’API. "
-                "Données sous Licence Ouverte 2.0."
+                'Données sous Licence Ouverte 2.0. Erreurs en JSON `{"error": code, '
+                '"message": texte en français}` ; une méthode non décrite reçoit 405 '
+                "`method_not_allowed` avec l’en-tête `Allow`, une adresse inconnue 404 `not_found`, "
+                "un caractère nul (%00) 400 `invalid_parameters`."
             ),
             "license": {
                 "name": "Licence Ouverte 2.0",
@@ -699,7 +712,9 @@ def _description(server_url: str) -> dict:
                             },
                         },
                         "400": _error_response(
-                            "Paramètres absents ou invalides (`invalid_parameters`)."
+                            "Paramètres absents ou invalides (`invalid_parameters`) : ni `lat` "
+                            "et `lon` ensemble, ni `address` seule ; valeur hors bornes ; "
+                            "caractère nul."
                         ),
                         "404": _error_response(
                             "Adresse introuvable (`address_not_found`), avec des suggestions."

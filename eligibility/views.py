@@ -3,6 +3,7 @@ from django.db import connection
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from chauffage.api import allow_methods
 from eligibility import charts, geocoding, recording
 from eligibility.forms import EligibilityForm
 from eligibility.index import commune_at
@@ -125,6 +126,6 @@ def future_network_detail(request, network_id):
     return render(request, "eligibility/future_network_detail.html", context)
 
 
-@require_GET
+@allow_methods("GET", "HEAD")  # the API's JSON 405, as everywhere under /api/
 def api_docs(request):
     return render(request, "eligibility/api_docs.html")

@@ -215,9 +215,10 @@ class UnknownTerritory(ValueError):
 
 
 def territory_from(*, region: str = "", departement: str = "") -> Territory:
-    """The territory of the filter parameters (both empty: France entière)."""
-    region = (region or "").strip()
-    departement = (departement or "").strip().upper()
+    """The territory of the filter parameters (both empty: France entière). The codes are taken
+    as given (the page's form strips its fields; the exports take them as the API describes)."""
+    region = region or ""
+    departement = (departement or "").upper()
     if region and region not in REGIONS:
         raise UnknownTerritory(
             f"Région inconnue : « {region[:20]} ». Choisissez une région dans la liste "

@@ -63,14 +63,14 @@ def test_the_login_refuses_the_password_alone_when_the_account_has_a_device(clie
     add_device(national)
     response = post_login(client, national)
     assert response.status_code == 200
-    assert "Saisissez le code à 6 chiffres" in response.content.decode()
+    assert "Identifiant, mot de passe ou code incorrect." in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
 def test_the_login_refuses_a_wrong_code(client, national):
     device = add_device(national)
     response = post_login(client, national, wrong_code(device))
-    assert "Code incorrect ou expiré" in response.content.decode()
+    assert "Identifiant, mot de passe ou code incorrect." in response.content.decode()
     assert "_auth_user_id" not in client.session
     device.refresh_from_db()
     assert device.throttling_failure_count == 1

@@ -208,6 +208,23 @@ def test_autocomplete_refuses_too_short_or_too_long_queries(client, query):
     assert response.json()["error"] == "invalid_parameters"
 
 
+def test_autocomplete_counts_the_characters_sent_and_finds_nothing_in_spaces(client):
+    """Three characters, as described, even if only spaces: no suggestion, not an error."""
+    response = client.get("/api/v1/addresses", {"q": "  ab"})
+    assert response.status_code == 200
+    assert response.json() == {"results": []}
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/inconnu", "/api/v2/eligibility", "/api/v1/eligibility/bulk/abc"]
+)
+def test_an_unknown_api_address_is_a_json_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == "not_found"
+
+
 def test_openapi_description_lists_both_endpoints_and_the_categories(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["openapi"].startswith("3.")

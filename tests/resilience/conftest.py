@@ -63,12 +63,12 @@ def database_down(db, settings):
     down_settings = {**real.settings_dict, "HOST": "127.0.0.1", "PORT": str(server.port)}
     down = type(real)(down_settings, "default")
     connections["default"] = down
-    ratelimit.reset()  # the per-process counts of the rate limits
+    ratelimit.forget_failures()  # the per-process counts of the rate limits
     yield server
     connections["default"] = real
     down.close()
     server.close()
-    ratelimit.reset()
+    ratelimit.forget_failures()
     with recording._batches.lock:
         recording._batches.pending.clear()
 

@@ -42,3 +42,10 @@ def test_the_described_parameters_accept_corsica_and_overseas_but_not_975(spec):
     assert all(pattern.match(code) for code in ["95", "2A", "2b", "971", "976"])
     assert not pattern.match("977")
     assert not pattern.match("975")
+
+
+def test_the_described_parameters_may_be_empty_as_the_page_sends_them(spec, client):
+    for parameter in spec["paths"]["/stats.json"]["get"]["parameters"]:
+        assert re.compile(parameter["schema"]["pattern"]).match("")
+    response = client.get("/stats.json", {"region": "", "departement": ""})
+    assert response.json()["territory"]["type"] == "france"

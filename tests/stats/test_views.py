@@ -176,6 +176,14 @@ def test_exports_refuse_an_unknown_territory_with_a_json_400(client, query):
         assert "inconnu" in body["message"] or "n’est pas dans la région" in body["message"]
 
 
+@pytest.mark.parametrize("query", [{"departement": "\x1f"}, {"region": " 11"}])
+def test_exports_take_the_codes_as_given_not_trimmed_of_control_characters(client, query):
+    """As the OpenAPI description says: a code, or nothing (France entière)."""
+    response = client.get("/stats.json", query)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_parameters"
+
+
 def test_csv_export_of_a_departement_leaves_national_only_columns_empty(client, territories):
     response = client.get("/stats.csv", {"departement": "95"})
     assert response.status_code == 200
