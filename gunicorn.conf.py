@@ -35,10 +35,26 @@ def when_ready(server):
 
 
 def worker_exit(server, worker):
-    """Writes the eligibility tests this worker still holds (eligibility/recording.py)."""
+    """Writes the eligibility tests this worker still holds (eligibility/recording.py), then, when
+    the worker ends normally (recycled, or the server stopping), ends the process at once: Python
+    would otherwise free every object of its heap one by one, the in-memory networks included
+    (about 0.5 s on the national data), and gunicorn starts the replacement only once the process
+    is gone. A worker ending on an error keeps its exit status (gunicorn stops on a boot error)."""
+    import logging
+    import sys
+
+    from django.db import connections
+
     from eligibility import recording
 
     recording.flush()
+    ending = sys.exc_info()[1]  # called while gunicorn's sys.exit() unwinds
+    if isinstance(ending, SystemExit) and ending.code in (0, None):
+        connections.close_all()
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def pre_fork(server, worker):

@@ -9,6 +9,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
+from eligibility.models import EligibilityCheck
+from tests.eligibility.factories import SARCELLES, HeatNetworkFactory, route_east_of
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -43,9 +49,10 @@ def test_workers_are_not_restarted_every_few_seconds_under_load():
     assert config["max_requests_jitter"] <= config["max_requests"] // 5
 
 
-def test_gunicorn_warms_django_up_in_its_master_before_forking_the_workers(tmp_path):
+def run_gunicorn(log: Path, paths: list[str], **variables: str) -> list[int]:
+    """Starts gunicorn as `make run` does (one worker), GETs `paths` once it answers, stops it
+    (SIGTERM, gracefully) and returns the statuses; its log in `log`."""
     port = free_port()
-    log = tmp_path / "gunicorn.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "chauffage.settings",
@@ -53,25 +60,56 @@ def test_gunicorn_warms_django_up_in_its_master_before_forking_the_workers(tmp_p
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "1",
         "GUNICORN_ACCESSLOG": "/dev/null",
+        **variables,
     }
+    statuses = []
     with log.open("w") as output:
         server = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "chauffage.wsgi"],
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
-            status = None
             for _ in range(150):
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/ping") as r:
-                        status = r.status
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/ping").close()
                     break
                 except OSError:
                     time.sleep(0.2)
+            for path in paths:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}") as response:
+                    statuses.append(response.status)
         finally:
             server.terminate()
             server.wait(timeout=30)
+    return statuses
+
+
+def test_gunicorn_warms_django_up_in_its_master_before_forking_the_workers(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    statuses = run_gunicorn(log, ["/api/v1/ping"])
     text = log.read_text()
-    assert status == 200, text
+    assert statuses == [200], text
     assert "Warmed up in" in text, text
     assert text.index("Warmed up in") < text.index("Booting worker"), text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recycled_workers_end_at_once_without_losing_the_tests_they_hold(tmp_path):
+    """A worker that ends normally ends its process at once (gunicorn.conf.py's worker_exit):
+    the eligibility tests it still held are written first, and gunicorn goes on serving."""
+    HeatNetworkFactory(network_id="9502C", route=route_east_of(SARCELLES, 48))
+    log = tmp_path / "gunicorn.log"
+    path = f"/api/v1/eligibility?lat={SARCELLES[0]}&lon={SARCELLES[1]}"
+    statuses = run_gunicorn(
+        log,
+        [path] * 12,
+        DATABASE_URL=f"postgis:///{connection.settings_dict['NAME']}",
+        GUNICORN_MAX_REQUESTS="5",  # recycled twice during the run, then stopped
+        ELIGIBILITY_RECORD_DELAY_SECONDS="3600",  # written only when a worker ends
+        RATELIMIT_API="1000/60",
+    )
+    text = log.read_text()
+    assert statuses == [200] * 12, text
+    assert text.count("Autorestarting worker") >= 2, text
+    assert "Exception during worker exit" not in text and "Traceback" not in text, text
+    assert EligibilityCheck.objects.filter(network_id="9502C").count() == 12
