@@ -328,6 +328,9 @@ if IS_PRODUCTION and not OTP_REQUIRED_FOR_ADMINS:
     raise ImproperlyConfigured("OTP_REQUIRED_FOR_ADMINS must stay on in production.")
 OTP_REQUIRED_FOR_ALL_STAFF = env.bool("OTP_REQUIRED_FOR_ALL_STAFF", default=IS_PRODUCTION)
 OTP_TOTP_ISSUER = "France Chaleur Urbaine"
+# Nobody reads another account's TOTP secret (its key or QR code) in the admin: each account
+# enrols its own device at its first login.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Wrong codes make the next attempt wait 1, 2, 4… seconds (per device).
 OTP_TOTP_THROTTLE_FACTOR = 1
 # Failed back-office logins ("failures/seconds") per account (the username typed) and per client
