@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from dsfr.forms import DsfrBaseForm
 
+from chauffage.formatting import MONTHS
 from chauffage.forms import integer_field
 from contacts.models import Lead
 from eligibility.forms import AddressFieldsMixin
@@ -54,20 +55,6 @@ CONDOMINIUM_ROLES = [
     Lead.Role.SYNDIC_VOLUNTEER,
     Lead.Role.SYNDIC_PROFESSIONAL,
     Lead.Role.OTHER,
-]
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
 ]
 # How far the planned boiler replacement may be: a year back (overdue), ten years ahead.
 REPLACEMENT_YEARS_BACK = 1

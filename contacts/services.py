@@ -208,14 +208,7 @@ def _queue_creation_emails(lead: Lead) -> None:
         context=_requester_context(lead),
     )
     for recipient in _organisation_recipients(lead):
-        emails.queue(
-            lead=lead,
-            kind=OutgoingEmail.Kind.NOTIFICATION,
-            recipient=recipient,
-            reply_to=lead.email,
-            template="lead_notification",
-            context=_organisation_context(lead),
-        )
+        _queue_notification(lead, recipient)
 
 
 # Emails to the lead's organisation (its addresses; the national team's for the triage queue):
@@ -266,6 +259,18 @@ def _organisation_context(lead: Lead) -> dict:
         "organisation": lead.organisation,
         "admin_url": emails.absolute(lead.admin_url()),
     }
+
+
+def _queue_notification(lead: Lead, recipient: str) -> OutgoingEmail:
+    """The new-lead notification to one address of the lead's organisation."""
+    return emails.queue(
+        lead=lead,
+        kind=OutgoingEmail.Kind.NOTIFICATION,
+        recipient=recipient,
+        reply_to=lead.email,
+        template="lead_notification",
+        context=_organisation_context(lead),
+    )
 
 
 # --- Back office -------------------------------------------------------------------------------
@@ -558,16 +563,7 @@ def redirect_to_current_organisation(*, email, lead, actor=None, now=None) -> li
         )
         for recipient in recipients:
             if recipient not in notified:
-                queued.append(
-                    emails.queue(
-                        lead=lead,
-                        kind=OutgoingEmail.Kind.NOTIFICATION,
-                        recipient=recipient,
-                        reply_to=lead.email,
-                        template="lead_notification",
-                        context=_organisation_context(lead),
-                    )
-                )
+                queued.append(_queue_notification(lead, recipient))
     current = lead.organisation.name if lead.organisation else "l’équipe nationale"
     note = (
         f"Courriel non envoyé ({email.get_kind_display().lower()}) : "

@@ -6,20 +6,8 @@ from datetime import date
 
 from django.utils.formats import number_format
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+from chauffage.formatting import MONTHS
+
 CHART_MONTHS = 24
 WIDTH = 720
 LABEL_WIDTH = 150
