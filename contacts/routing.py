@@ -69,25 +69,7 @@ def route(verdict, citycode: str, *, request_type: str = Lead.RequestType.QUOTE)
     else:
         prefix = f"{_describe(verdict)}. "
 
-    if citycode:
-        commune = _territory_organisation(communes__contains=[citycode])
-        if commune is not None:
-            return Routing(
-                commune, f"{prefix}Territoire : l’organisme couvre la commune {citycode}."
-            )
-        departement = departement_of(citycode)
-        by_departement = _territory_organisation(departements__contains=[departement])
-        if by_departement is not None:
-            return Routing(
-                by_departement,
-                f"{prefix}Territoire : l’organisme couvre le département {departement}.",
-            )
-        return Routing(
-            None,
-            f"{prefix}Aucun organisme ne couvre la commune {citycode} ni le département "
-            f"{departement} : file de tri de l’équipe nationale.",
-        )
-    return Routing(None, f"{prefix}Commune inconnue : file de tri de l’équipe nationale.")
+    return _route_by_territory(prefix, citycode, _territory_organisation, "Aucun organisme")
 
 
 def recipients(verdict, citycode: str) -> dict[str, Organisation | None]:
@@ -114,16 +96,19 @@ def _route_advice(verdict, citycode: str) -> Routing:
         prefix = f"{_describe(verdict)}. {ADVICE_CHOSEN}, non du gestionnaire du réseau. "
     else:
         prefix = f"{_describe(verdict)}. {ADVICE_CHOSEN}. "
+    return _route_by_territory(prefix, citycode, _energy_agency, "Aucun espace conseil")
+
+
+def _route_by_territory(prefix: str, citycode: str, find, nobody: str) -> Routing:
+    """To the organisation that `find(**lookup)` returns for the commune, else for its
+    département; else to the national triage queue (`nobody` covers the address)."""
     if not citycode:
         return Routing(None, f"{prefix}Commune inconnue : file de tri de l’équipe nationale.")
-    agencies = Organisation.objects.filter(kind=Organisation.Kind.ENERGY_AGENCY).order_by(
-        "name", "pk"
-    )
-    commune = agencies.filter(communes__contains=[citycode]).first()
+    commune = find(communes__contains=[citycode])
     if commune is not None:
         return Routing(commune, f"{prefix}Territoire : l’organisme couvre la commune {citycode}.")
     departement = departement_of(citycode)
-    by_departement = agencies.filter(departements__contains=[departement]).first()
+    by_departement = find(departements__contains=[departement])
     if by_departement is not None:
         return Routing(
             by_departement,
@@ -131,8 +116,16 @@ def _route_advice(verdict, citycode: str) -> Routing:
         )
     return Routing(
         None,
-        f"{prefix}Aucun espace conseil ne couvre la commune {citycode} ni le département "
+        f"{prefix}{nobody} ne couvre la commune {citycode} ni le département "
         f"{departement} : file de tri de l’équipe nationale.",
+    )
+
+
+def _energy_agency(**lookup) -> Organisation | None:
+    return (
+        Organisation.objects.filter(kind=Organisation.Kind.ENERGY_AGENCY, **lookup)
+        .order_by("name", "pk")
+        .first()
     )
 
 
