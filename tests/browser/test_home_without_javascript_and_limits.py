@@ -60,6 +60,10 @@ def test_the_phone_menu_links_are_reachable_without_javascript(browser, live_ser
     for label in ["Accueil", "Carte des réseaux", "Réseaux", "Ressources", "Statistiques"]:
         expect(menu.get_by_role("link", name=label, exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    # No skip link leads to a menu that cannot be shown.
+    skip_links = page.get_by_role("navigation", name="Accès rapide")
+    expect(skip_links.get_by_role("link", name="Menu", exact=True)).to_have_count(0)
+    expect(skip_links.get_by_role("link", name="Contenu", exact=True)).to_have_count(1)
     menu.get_by_role("link", name="Ressources", exact=True).click()
     page.wait_for_url("**/ressources/**")
     context.close()
