@@ -139,3 +139,21 @@ def test_a_retry_planned_before_the_lead_moved_goes_to_its_current_organisation(
     assert failed.status == OutgoingEmail.Status.CANCELLED
     assert recipients(mailoutbox) == [CORIANCE]
     assert dalkia_lead.events.get(kind=LeadEvent.Kind.EMAIL).actor is None
+
+
+@pytest.mark.parametrize("status", ["moderation", "spam"])
+def test_a_stale_retry_of_a_held_lead_notifies_nobody(
+    dalkia_lead, coriance, mailoutbox, sent, status
+):
+    # A retry planned while the lead was Dalkia's; it has since moved and is held (moderation)
+    # or rejected as spam: nothing is sent, neither to Dalkia nor to its new organisation.
+    failed = failed_email(dalkia_lead)
+    dalkia_lead.organisation = coriance
+    dalkia_lead.status = status
+    dalkia_lead.save()
+    with sent():
+        emails.send_pending(now=timezone.now() + timedelta(hours=1))
+    failed.refresh_from_db()
+    assert failed.status == OutgoingEmail.Status.CANCELLED
+    assert mailoutbox == []
+    assert not dalkia_lead.emails.exclude(pk=failed.pk).exists()
