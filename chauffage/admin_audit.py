@@ -15,9 +15,10 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+
+from chauffage.formatting import number
 
 EMPTY = "(vide)"
 MAX_CHARS = 300
@@ -78,7 +79,7 @@ def readable(form, name: str, value) -> str:
     if isinstance(value, date):
         return f"{value:%d/%m/%Y}"
     if isinstance(value, float | int):
-        return number_format(value, force_grouping=True)
+        return number(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value) or EMPTY
     if isinstance(value, dict):
@@ -116,12 +117,12 @@ def describe_geometry(geometry: GEOSGeometry) -> str:
         length_m, area_m2 = cursor.fetchone()
     parts = [
         GEOMETRY_KINDS.get(geometry.geom_type, geometry.geom_type),
-        f"{number_format(geometry.num_coords, force_grouping=True)} points",
+        f"{number(geometry.num_coords)} points",
     ]
     if area_m2:
-        parts.append(f"{number_format(round(area_m2 / 10_000, 2), 2, force_grouping=True)} ha")
+        parts.append(f"{number(area_m2 / 10_000, 2)} ha")
     elif length_m:
-        parts.append(f"{number_format(round(length_m / 1000, 2), 2, force_grouping=True)} km")
+        parts.append(f"{number(length_m / 1000, 2)} km")
     return ", ".join(parts)
 
 

@@ -25,10 +25,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from chauffage import formatting
 from chauffage.admin_audit import ValuesInJournal, describe_changes
 from contacts import admin_forms, exports, phones, services
 from contacts.models import (
@@ -421,7 +421,7 @@ class LeadAdmin(NotFoundWhenHidden, admin.ModelAdmin):
             verdict = "Éligible" if lead.eligible else "Non éligible"
         if lead.distance_m is None or not lead.network_id:
             return verdict
-        distance = number_format(lead.distance_m, force_grouping=True)
+        distance = formatting.number(lead.distance_m)
         return format_html("{}<br>{} m du réseau {}", verdict, distance, lead.network_id)
 
     @admin.display(description="organisme", ordering="organisation__name")

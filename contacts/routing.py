@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Value, When
-from django.utils.formats import number_format
 
+from chauffage import formatting
 from contacts.models import Lead, Organisation, departement_of
 
 NEAR_NETWORK_M = 500
@@ -152,7 +152,7 @@ def _describe(verdict) -> str:
         return f"Adresse {category}"
     text = f"Adresse {category} : réseau {network.id} « {network.name} »"
     if verdict.distance_m is not None:
-        text += f" à {number_format(verdict.distance_m, force_grouping=True)} m"
+        text += f" à {formatting.number(verdict.distance_m)} m"
     return text
 
 

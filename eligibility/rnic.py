@@ -385,15 +385,11 @@ def clean(record: Record, report: ImportReport, counters: Counters) -> tuple[str
             report.warn(where, f"{problem} : valeur ignorée")
     period = parse_text(values.get("periode_construction")).upper().replace(" ", "_")
     period = period.replace("À", "A")
-    if period in _PERIODS:
+    if _known(period, _PERIODS, "période de construction", "inconnue", report, where):
         result["periode_construction"] = period
-    elif code(period) not in _EMPTY_CODES:
-        report.warn(where, f"période de construction « {period} » inconnue : valeur ignorée")
     heating = code(values.get("type_chauffage"))
-    if heating in _HEATINGS:
+    if _known(heating, _HEATINGS, "type de chauffage", "inconnu", report, where):
         result["type_chauffage"] = heating
-    elif heating not in _EMPTY_CODES:
-        report.warn(where, f"type de chauffage « {heating} » inconnu : valeur ignorée")
     energy = code(values.get("energie_utilisee"))
     if energy not in _EMPTY_CODES:
         result["energie_utilisee"] = energy[:40]
@@ -418,6 +414,18 @@ def clean(record: Record, report: ImportReport, counters: Counters) -> tuple[str
     return number, {key: value for key, value in result.items() if value not in ("", None)}
 
 
+def _known(
+    value: str, known, what: str, unknown: str, report, where: str, empty=_EMPTY_CODES
+) -> bool:
+    """Whether a coded value of the register is one of `known`; an unknown code that says
+    something (not one of `empty`) is reported as ignored."""
+    if value in known:
+        return True
+    if code(value) not in empty:
+        report.warn(where, f"{what} « {value} » {unknown} : valeur ignorée")
+    return False
+
+
 def _syndic(values: dict, report: ImportReport, where: str, counters: Counters) -> dict:
     """The legal representative: name, SIRET (its own column, else the 14 digits the register
     writes after a professional's name), kind of syndic, cooperative or not, mandate."""
@@ -435,10 +443,8 @@ def _syndic(values: dict, report: ImportReport, where: str, counters: Counters) 
     elif code(siret) not in _UNKNOWN_CODES:
         report.warn(where, f"SIRET du représentant légal « {siret} » invalide : valeur ignorée")
     kind = code(values.get("type_syndic"))
-    if kind in _SYNDIC_KINDS:
+    if _known(kind, _SYNDIC_KINDS, "type de syndic", "inconnu", report, where, _UNKNOWN_CODES):
         result["type_syndic"] = kind
-    elif kind not in _UNKNOWN_CODES:
-        report.warn(where, f"type de syndic « {kind} » inconnu : valeur ignorée")
     cooperative = code(values.get("syndicat_cooperatif"))
     if cooperative not in _UNKNOWN_CODES:
         try:
@@ -446,10 +452,8 @@ def _syndic(values: dict, report: ImportReport, where: str, counters: Counters) 
         except RowRejected as problem:
             report.warn(where, f"{problem} : valeur ignorée")
     mandate = code(values.get("mandat"))
-    if mandate in _MANDATES:
+    if _known(mandate, _MANDATES, "mandat", "inconnu", report, where, _UNKNOWN_CODES):
         result["mandat"] = mandate
-    elif mandate not in _UNKNOWN_CODES:
-        report.warn(where, f"mandat « {mandate} » inconnu : valeur ignorée")
     raw_end = values.get("date_fin_mandat")
     end = parse_loose_date(raw_end, years_ahead=MANDATE_YEARS_AHEAD)
     if end:

@@ -30,6 +30,10 @@ def dalkia(sarcelles_network):
 
 @pytest.fixture
 def lead_data():
+    return lead_form_data()
+
+
+def lead_form_data() -> dict:
     """What the form sends for a condominium of Sarcelles, with the autocomplete's coordinates."""
     return {
         "adresse": LABEL,

@@ -4,6 +4,7 @@
 import pytest
 
 from eligibility import index, recording
+from tests.contacts.conftest import lead_form_data
 from tests.eligibility.factories import SARCELLES, HeatNetworkFactory, route_east_of
 
 pytestmark = pytest.mark.django_db
@@ -66,25 +67,7 @@ def test_a_page_answers_the_french_503_page(client, database_down):
 
 
 def test_a_contact_request_that_could_not_be_saved_says_so(client, database_down):
-    data = {
-        "adresse": "15 Allée Paul Dukas 95200 Sarcelles",
-        "label": "15 Allée Paul Dukas 95200 Sarcelles",
-        "lat": str(SARCELLES[0]),
-        "lon": str(SARCELLES[1]),
-        "citycode": "95585",
-        "request_type": "quote",
-        "structure": "condominium",
-        "requester_role": "council_member",
-        "first_name": "Camille",
-        "last_name": "Martin",
-        "email": "camille.martin@exemple.fr",
-        "phone": "01 23 45 67 89",
-        "heating_energy": "gas",
-        "heating_type": "collective",
-        "dwellings": "48",
-        "consent": "on",
-        "site_web": "",
-    }
+    data = lead_form_data()
     response = client.post("/demande-de-contact/", data)
     html = response.content.decode()
     assert response.status_code == 503
